@@ -1,0 +1,83 @@
+/**
+ * Losses and accuracies, per ensemble member: prediction [E, B, O], target [B, O] (shared) or
+ * [E, B, O] → loss [E]. Cross-entropies are fused ops with their textbook VJPs, built from ops
+ * that stay on the GPU (no LogSoftmax, no Softplus, no OneHot: targets come as float one-hots).
+ */
+import type { Graph, Tensor } from './graph';
+import { abs, exp, greater, log, mul, reduceMaxNoGrad, reduceMean, reduceSum, relu, sigmoid, softmax, sub, toFloat, add, neg } from './ops';
+
+export type LossKind = 'mse' | 'half-mse' | 'bce' | 'softmax-ce';
+
+/** Mean over every axis but the first (the member axis). */
+function meanPerMember(G: Graph, x: Tensor): Tensor {
+  const axes = x.shape.map((_, i) => i).slice(1);
+  return axes.length ? reduceMean(G, x, axes) : x;
+}
+
+/** (1/BO)·Σ (ŷ − y)², times ½ for 'half-mse' (the convention of Cohen et al. 2021). */
+export function mse(G: Graph, pred: Tensor, target: Tensor, half = false): Tensor {
+  const d = sub(G, pred, target);
+  const m = meanPerMember(G, mul(G, d, d));
+  return half ? mul(G, m, G.scalar(0.5)) : m;
+}
+
+/**
+ * Binary cross-entropy on logits z with targets y ∈ {0,1}, in the stable form
+ * relu(z) − z·y + log(1 + e^{−|z|}); gradient σ(z) − y (fused, recorded once).
+ */
+export function bceWithLogits(G: Graph, z: Tensor, y: Tensor): Tensor {
+  const elementwise = G.untaped(() =>
+    add(G, sub(G, relu(G, z), mul(G, z, y)), log(G, add(G, G.scalar(1), exp(G, neg(G, abs(G, z)))))),
+  );
+  G.record(elementwise, [z], (g) => [G.untaped(() => mul(G, g, sub(G, sigmoid(G, z), y)))]);
+  return meanPerMember(G, elementwise);
+}
+
+/**
+ * Softmax cross-entropy over the last axis with float one-hot targets:
+ * ℓ = log Σ e^{z − m} − Σ y·(z − m), m = max z (a shift that changes nothing but overflow).
+ * Gradient: softmax(z) − y, per row, scaled by the row's cotangent.
+ */
+export function softmaxCrossEntropy(G: Graph, z: Tensor, onehot: Tensor): Tensor {
+  const rows = G.untaped(() => {
+    const shifted = sub(G, z, reduceMaxNoGrad(G, z, -1));
+    const lse = log(G, reduceSum(G, exp(G, shifted), [-1], true));
+    return reduceSum(G, mul(G, onehot, sub(G, lse, shifted)), [-1], true);
+  });
+  G.record(rows, [z], (g) => [G.untaped(() => mul(G, g, sub(G, softmax(G, z), onehot)))]);
+  return meanPerMember(G, rows);
+}
+
+export function lossFor(G: Graph, kind: LossKind, pred: Tensor, target: Tensor): Tensor {
+  switch (kind) {
+    case 'mse':
+      return mse(G, pred, target);
+    case 'half-mse':
+      return mse(G, pred, target, true);
+    case 'bce':
+      return bceWithLogits(G, pred, target);
+    case 'softmax-ce':
+      return softmaxCrossEntropy(G, pred, target);
+  }
+}
+
+/**
+ * Fraction of correct predictions per member (no gradient). Binary: the sign of the logit agrees
+ * with the label; multi-class: the true class's logit is the largest. Regression has no accuracy.
+ */
+export function accuracy(G: Graph, kind: LossKind, pred: Tensor, target: Tensor): Tensor | null {
+  if (kind === 'mse' || kind === 'half-mse') return null;
+  return G.untaped(() => {
+    if (kind === 'bce') {
+      const signed = mul(G, pred, sub(G, mul(G, target, G.scalar(2)), G.scalar(1)));
+      return meanPerMember(G, toFloat(G, greater(G, signed, G.scalar(0))));
+    }
+    if (kind === 'softmax-ce') {
+      const trueLogit = reduceSum(G, mul(G, pred, target), [-1], true);
+      const best = reduceMaxNoGrad(G, pred, -1);
+      // correct unless another logit is strictly larger
+      return meanPerMember(G, toFloat(G, greater(G, trueLogit, sub(G, best, G.scalar(1e-7)))));
+    }
+    throw new Error(`no accuracy for ${kind}`);
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * Models, defined once and used by every program (train step, ensemble, grid, gradient).
+ *
+ * All parameters of one member live in one flat vector θ ∈ ℝ^P (an ensemble: [E, P]); a layout
+ * names the slices. Packing keeps graph inputs few (per-call overhead dominates small nets) and
+ * gives landscape directions and optimizer state the same flat shape.
+ */
+import type { Graph, Tensor } from './graph';
+import { add, matmul, mul, relu, tanh } from './ops';
+import { makeRng } from './random';
+
+export type Init =
+  | { kind: 'normal'; std: number }
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'constant'; value: number };
+
+export interface ParamSpec {
+  name: string;
+  /** Shape of this parameter for one member. */
+  shape: number[];
+  offset: number;
+  size: number;
+  init: Init;
+  /** Biases get a zero direction under filter normalization (Li et al. 2018). */
+  isBias: boolean;
+}
+
+export interface Model {
+  readonly kind: string;
+  readonly inDim: number;
+  readonly outDim: number;
+  readonly params: readonly ParamSpec[];
+  /** P, the number of parameters of one member. */
+  readonly size: number;
+  /**
+   * Forward pass. `p` maps each parameter name to a tensor of shape [E, ...shape]; x is
+   * [B, in] (shared by every member) or [E, B, in]; returns [E, B, out].
+   */
+  forward(G: Graph, p: Record<string, Tensor>, x: Tensor): Tensor;
+}
+
+export function layoutParams(specs: Omit<ParamSpec, 'offset' | 'size'>[]): { params: ParamSpec[]; size: number } {
+  let offset = 0;
+  const params = specs.map((s) => {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const p = { ...s, offset, size };
+    offset += size;
+    return p;
+  });
+  return { params, size: offset };
+}
+
+export type Activation = 'tanh' | 'relu' | 'quadratic' | 'linear';
+
+export function activate(G: Graph, x: Tensor, act: Activation): Tensor {
+  switch (act) {
+    case 'tanh':
+      return tanh(G, x);
+    case 'relu':
+      return relu(G, x);
+    case 'quadratic':
+      return mul(G, x, x);
+    case 'linear':
+      return x;
+  }
+}
+
+export interface MlpOptions {
+  /** Layer widths, input first and output last: [2, 64, 64, 1]. */
+  widths: number[];
+  activation: Activation;
+  /** Weight std = initScale / √fan_in (√2 extra for relu, He et al. 2015). */
+  initScale?: number;
+  bias?: boolean;
+}
+
+export function mlp(opts: MlpOptions): Model {
+  const { widths, activation } = opts;
+  if (widths.length < 2 || widths.some((w) => !Number.isInteger(w) || w < 1)) {
+    throw new Error(`mlp: bad widths [${widths}]`);
+  }
+  const bias = opts.bias ?? true;
+  const gain = (opts.initScale ?? 1) * (activation === 'relu' ? Math.SQRT2 : 1);
+  const specs: Omit<ParamSpec, 'offset' | 'size'>[] = [];
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const [fanIn, fanOut] = [widths[l], widths[l + 1]];
+    specs.push({ name: `W${l}`, shape: [fanIn, fanOut], init: { kind: 'normal', std: gain / Math.sqrt(fanIn) }, isBias: false });
+    if (bias) specs.push({ name: `b${l}`, shape: [1, fanOut], init: { kind: 'constant', value: 0 }, isBias: true });
+  }
+  const { params, size } = layoutParams(specs);
+  return {
+    kind: `mlp-${widths.join('-')}-${activation}`,
+    inDim: widths[0],
+    outDim: widths[widths.length - 1],
+    params,
+    size,
+    forward(G, p, x) {
+      let h = x;
+      for (let l = 0; l + 1 < widths.length; l++) {
+        h = matmul(G, h, p[`W${l}`]);
+        if (bias) h = add(G, h, p[`b${l}`]);
+        if (l + 2 < widths.length) h = activate(G, h, activation);
+      }
+      return h;
+    },
+  };
+}
+
+/** Initial parameters for members with the given seeds: [seeds.length × P], member-major. */
+export function initParams(model: Model, seeds: readonly number[]): Float32Array {
+  const out = new Float32Array(seeds.length * model.size);
+  seeds.forEach((seed, e) => {
+    const rng = makeRng(seed).fork(1);
+    for (const p of model.params) {
+      for (let i = 0; i < p.size; i++) {
+        const init = p.init;
+        out[e * model.size + p.offset + i] =
+          init.kind === 'normal'
+            ? init.std * rng.normal()
+            : init.kind === 'uniform'
+              ? init.low + (init.high - init.low) * rng.uniform()
+              : init.value;
+      }
+    }
+  });
+  return out;
+}
+
+/** Views of one member's parameters by name (for plain-TS references and inspection). */
+export function unpackMember(model: Model, theta: ArrayLike<number>, member = 0): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const p of model.params) {
+    out[p.name] = Float64Array.from({ length: p.size }, (_, i) => theta[member * model.size + p.offset + i]);
+  }
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * Optimizers, written twice: as graph ops (the update runs inside the training graph, on the
+ * flat parameter vector θ ∈ ℝ^{E×P}) and as a plain-TypeScript reference the tests compare with.
+ *
+ *   SGD:       θ ← θ − η (g + λθ)
+ *   momentum:  v ← μv + (g + λθ);  θ ← θ − ηv
+ *   Adam:      m ← β₁m + (1−β₁)g';  v ← β₂v + (1−β₂)g'²;  θ ← θ − η m̂ / (√v̂ + ε),  g' = g + λθ
+ *              m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)          (Kingma & Ba 2015)
+ *   AdamW:     as Adam with g' = g, then θ ← θ − ηλθ as well   (Loshchilov & Hutter 2019)
+ */
+import type { Graph, Tensor } from './graph';
+import { add, concat, div, mul, slice, sqrt, sub } from './ops';
+
+export type OptimizerKind = 'sgd' | 'momentum' | 'adam' | 'adamw';
+
+export interface OptimizerConfig {
+  kind: OptimizerKind;
+  momentum?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+}
+
+export function withDefaults(c: OptimizerConfig): Required<OptimizerConfig> {
+  return { momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, ...c };
+}
+
+/** Optimizer state per parameter, in multiples of P. */
+export function stateSlots(kind: OptimizerKind): number {
+  return kind === 'sgd' ? 0 : kind === 'momentum' ? 1 : 2;
+}
+
+/**
+ * One update in the graph. θ, g: [E, P]; state: [E, slots·P] or null; lr: [E, 1] (a learning rate
+ * per member); step: the 1-based step number as a rank-0 tensor (Adam's bias correction).
+ */
+export function updateGraph(
+  G: Graph,
+  cfg: OptimizerConfig,
+  theta: Tensor,
+  g: Tensor,
+  state: Tensor | null,
+  lr: Tensor,
+  step: Tensor,
+): { theta: Tensor; state: Tensor | null } {
+  const c = withDefaults(cfg);
+  const P = theta.shape[1];
+  return G.untaped(() => {
+    const s = (v: number) => G.scalar(v);
+    const l2 = c.weightDecay && c.kind !== 'adamw' ? add(G, g, mul(G, theta, s(c.weightDecay))) : g;
+    if (c.kind === 'sgd') return { theta: sub(G, theta, mul(G, lr, l2)), state: null };
+    if (!state) throw new Error(`${c.kind} needs state`);
+    if (c.kind === 'momentum') {
+      const v = add(G, mul(G, state, s(c.momentum)), l2);
+      return { theta: sub(G, theta, mul(G, lr, v)), state: v };
+    }
+    const m0 = slice(G, state, 1, 0, P);
+    const v0 = slice(G, state, 1, P, 2 * P);
+    const m = add(G, mul(G, m0, s(c.beta1)), mul(G, l2, s(1 - c.beta1)));
+    const v = add(G, mul(G, v0, s(c.beta2)), mul(G, mul(G, l2, l2), s(1 - c.beta2)));
+    // 1 − βᵗ with t fed as a tensor, so fused steps and schedules need no new graph.
+    const bc1 = sub(G, s(1), G.node('Pow', [s(c.beta1), step], []));
+    const bc2 = sub(G, s(1), G.node('Pow', [s(c.beta2), step], []));
+    const mhat = div(G, m, bc1);
+    const vhat = div(G, v, bc2);
+    let delta = div(G, mhat, add(G, sqrt(G, vhat), s(c.eps)));
+    if (c.kind === 'adamw' && c.weightDecay) delta = add(G, delta, mul(G, theta, s(c.weightDecay)));
+    return { theta: sub(G, theta, mul(G, lr, delta)), state: concat(G, [m, v], 1) };
+  });
+}
+
+/** Plain-TypeScript reference of one update for one member (float64). Returns new θ and state. */
+export function referenceUpdate(
+  cfg: OptimizerConfig,
+  theta: Float64Array,
+  g: Float64Array,
+  state: Float64Array,
+  lr: number,
+  step: number,
+): { theta: Float64Array; state: Float64Array } {
+  const c = withDefaults(cfg);
+  const P = theta.length;
+  const th = new Float64Array(theta);
+  const st = new Float64Array(state);
+  for (let i = 0; i < P; i++) {
+    const gi = c.weightDecay && c.kind !== 'adamw' ? g[i] + c.weightDecay * theta[i] : g[i];
+    if (c.kind === 'sgd') th[i] -= lr * gi;
+    else if (c.kind === 'momentum') {
+      st[i] = c.momentum * st[i] + gi;
+      th[i] -= lr * st[i];
+    } else {
+      st[i] = c.beta1 * st[i] + (1 - c.beta1) * gi;
+      st[P + i] = c.beta2 * st[P + i] + (1 - c.beta2) * gi * gi;
+      const mhat = st[i] / (1 - c.beta1 ** step);
+      const vhat = st[P + i] / (1 - c.beta2 ** step);
+      let d = mhat / (Math.sqrt(vhat) + c.eps);
+      if (c.kind === 'adamw') d += c.weightDecay * theta[i];
+      th[i] -= lr * d;
+    }
+  }
+  return { theta: th, state: st };
+}
+

@@ -1,0 +1,103 @@
+/**
+ * The only module that imports onnxruntime-web. It chooses the backend once per worker, creates
+ * sessions one at a time (concurrent creation collides in initWasm), and wraps runs.
+ */
+import * as ort from 'onnxruntime-web';
+import type { Graph } from '../engine/graph';
+import { toOnnxBytes } from '../engine/onnx';
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface BackendChoice {
+  backend: Backend;
+  /** Why this backend: shown in every widget's status line. */
+  reason: string;
+  threads: number;
+}
+
+export type BackendPreference = 'auto' | Backend;
+
+interface GpuLike {
+  requestAdapter(): Promise<unknown | null>;
+}
+
+/** Pick WebGPU when an adapter exists, else WASM (threaded when cross-origin isolated). */
+export async function chooseBackend(prefer: BackendPreference = 'auto'): Promise<BackendChoice> {
+  const g = globalThis as { navigator?: { gpu?: GpuLike; hardwareConcurrency?: number }; crossOriginIsolated?: boolean };
+  const isolated = g.crossOriginIsolated === true;
+  const cores = g.navigator?.hardwareConcurrency ?? 1;
+  const threads = isolated ? Math.max(1, Math.min(4, cores)) : 1;
+  const wasmReason = (why: string) =>
+    `${why}; WASM with ${threads} thread${threads === 1 ? '' : 's'}${isolated ? '' : ' (page not cross-origin isolated)'}`;
+  if (prefer === 'wasm') return { backend: 'wasm', reason: wasmReason('WASM requested'), threads };
+  const gpu = g.navigator?.gpu;
+  if (!gpu) return { backend: 'wasm', reason: wasmReason('this browser has no WebGPU'), threads };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (adapter) return { backend: 'webgpu', reason: 'WebGPU adapter found', threads };
+    return { backend: 'wasm', reason: wasmReason('WebGPU is present but gave no adapter'), threads };
+  } catch (e) {
+    return { backend: 'wasm', reason: wasmReason(`WebGPU adapter request failed (${(e as Error).message})`), threads };
+  }
+}
+
+let configured = false;
+
+/** Set ORT's global flags once: wasm location, thread count. */
+export function configureOrt(choice: BackendChoice, wasmPaths?: string): void {
+  if (configured) return;
+  configured = true;
+  ort.env.logLevel = 'error';
+  ort.env.wasm.numThreads = choice.threads;
+  ort.env.wasm.proxy = false; // our worker is the proxy
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+}
+
+let creation: Promise<unknown> = Promise.resolve();
+
+/** A compiled program: one ORT session plus the names it reads and writes. */
+export class Program {
+  private constructor(
+    readonly session: ort.InferenceSession,
+    readonly backend: Backend,
+  ) {}
+
+  /** Create a session for a graph; sessions are created strictly one after another. */
+  static async create(graph: Graph, backend: Backend, gpuOutputs: string[] = []): Promise<Program> {
+    const bytes = toOnnxBytes(graph);
+    const options: ort.InferenceSession.SessionOptions = {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+    };
+    if (backend === 'webgpu' && gpuOutputs.length) {
+      options.preferredOutputLocation = Object.fromEntries(gpuOutputs.map((n) => [n, 'gpu-buffer' as const]));
+    }
+    const next = creation.then(() => ort.InferenceSession.create(bytes, options));
+    creation = next.catch(() => undefined);
+    return new Program(await next, backend);
+  }
+
+  async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+    return this.session.run(feeds);
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+export function floatTensor(data: Float32Array | Float64Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor(data instanceof Float64Array ? 'float64' : 'float32', data, dims);
+}
+
+export function intTensor(data: Int32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int32', data, dims);
+}
+
+/** Read a tensor's values, wherever it lives (CPU or GPU buffer). */
+export async function readFloats(t: ort.Tensor): Promise<Float32Array | Float64Array> {
+  if (t.location === 'cpu') return t.data as Float32Array | Float64Array;
+  return (await t.getData()) as Float32Array | Float64Array;
+}
+
+export { ort };
