@@ -75,8 +75,8 @@ export function accuracy(G: Graph, kind: LossKind, pred: Tensor, target: Tensor)
     if (kind === 'softmax-ce') {
       const trueLogit = reduceSum(G, mul(G, pred, target), [-1], true);
       const best = reduceMaxNoGrad(G, pred, -1);
-      // correct unless another logit is strictly larger
-      return meanPerMember(G, toFloat(G, greater(G, trueLogit, sub(G, best, G.scalar(1e-7)))));
+      // correct unless another logit is strictly larger than the true one
+      return sub(G, G.scalar(1), meanPerMember(G, toFloat(G, greater(G, best, trueLogit))));
     }
     throw new Error(`no accuracy for ${kind}`);
   });

@@ -102,7 +102,7 @@ export function matmul(G: Graph, a: Tensor, b: Tensor): Tensor {
 
 export function transpose(G: Graph, x: Tensor, perm: number[]): Tensor {
   if (perm.length !== x.shape.length) throw new Error('transpose: perm rank');
-  const out = G.node('Transpose', [x], perm.map((p) => x.shape[p]), { perm });
+  const out = G.node('Transpose', [x], perm.map((p) => x.shape[p]), { perm }, x.type);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return G.record(out, [x], (g) => [transpose(G, g, inverse)]);
 }
@@ -116,7 +116,7 @@ export function transposeLast(G: Graph, x: Tensor): Tensor {
 
 export function reshape(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   if (numel(shape) !== numel(x.shape)) throw new Error(`reshape [${x.shape}] → [${shape}]`);
-  const out = G.node('Reshape', [x, G.int64([...shape])], shape);
+  const out = G.node('Reshape', [x, G.int64([...shape])], shape, {}, x.type);
   return G.record(out, [x], (g) => [reshape(G, g, x.shape)]);
 }
 
@@ -148,7 +148,7 @@ export function reduceMaxNoGrad(G: Graph, x: Tensor, axis: number): Tensor {
 export function expand(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const full = broadcastShapes(x.shape, shape);
-  const out = G.node('Expand', [x, G.int64(full)], full);
+  const out = G.node('Expand', [x, G.int64(full)], full, {}, x.type);
   return G.record(out, [x], (g) => [unbroadcast(G, g, x.shape)]);
 }
 
@@ -157,7 +157,7 @@ export function concat(G: Graph, xs: Tensor[], axis: number): Tensor {
   const a = normAxis(axis, r);
   const shape = [...xs[0].shape];
   shape[a] = xs.reduce((s, x) => s + x.shape[a], 0);
-  const out = G.node('Concat', xs, shape, { axis: a });
+  const out = G.node('Concat', xs, shape, { axis: a }, xs[0].type);
   return G.record(out, xs, (g) => {
     let start = 0;
     return xs.map((x) => {
@@ -174,7 +174,7 @@ export function slice(G: Graph, x: Tensor, axis: number, start: number, end: num
   if (!(0 <= start && start < end && end <= x.shape[a])) throw new Error(`slice ${start}:${end} of ${x.shape[a]}`);
   const shape = [...x.shape];
   shape[a] = end - start;
-  const out = G.node('Slice', [x, G.int64([start]), G.int64([end]), G.int64([a])], shape);
+  const out = G.node('Slice', [x, G.int64([start]), G.int64([end]), G.int64([a])], shape, {}, x.type);
   return G.record(out, [x], (g) => {
     const parts: Tensor[] = [];
     const zeros = (n: number) => {

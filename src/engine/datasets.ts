@@ -1,0 +1,97 @@
+/**
+ * Seeded dataset generators for the chapters. Each returns row-major Float32 arrays.
+ */
+import { makeRng } from './random';
+import type { Dataset } from './spec';
+
+/**
+ * Two redundant cues (McCoy et al. 2020 in miniature; see SCIENCE.md): the label y ∈ {0,1} sets
+ * the sign of x₀ and x₁, each |xᵢ| ~ U(0.2, 1), so either cue alone predicts y perfectly; the
+ * remaining dimensions are N(0, noise²) distractors. `conflict` flips x₁'s sign: the cues then
+ * disagree, and a model's answer reveals which cue it follows (1 = follows x₀).
+ */
+export function twoCue(opts: { n: number; seed: number; noiseDims?: number; noise?: number; conflict?: boolean }): Dataset {
+  const d = 2 + (opts.noiseDims ?? 0);
+  const rng = makeRng(opts.seed).fork(3);
+  const X = new Float32Array(opts.n * d);
+  const Y = new Float32Array(opts.n);
+  for (let i = 0; i < opts.n; i++) {
+    const y = i % 2;
+    const s = y ? 1 : -1;
+    X[i * d] = s * (0.2 + 0.8 * rng.uniform());
+    X[i * d + 1] = (opts.conflict ? -s : s) * (0.2 + 0.8 * rng.uniform());
+    for (let j = 2; j < d; j++) X[i * d + j] = (opts.noise ?? 0.5) * rng.normal();
+    Y[i] = y;
+  }
+  return { X, Y, n: opts.n, inDim: d, outDim: 1 };
+}
+
+/** 1-D regression samples of f on [lo, hi] minus a gap, with optional label noise. */
+export function gapRegression(opts: {
+  n: number;
+  seed: number;
+  f?: (x: number) => number;
+  range?: [number, number];
+  gap?: [number, number];
+  noise?: number;
+}): Dataset {
+  const f = opts.f ?? ((x: number) => Math.sin(3 * x));
+  const [lo, hi] = opts.range ?? [-1, 1];
+  const [g0, g1] = opts.gap ?? [-0.2, 0.4];
+  const rng = makeRng(opts.seed).fork(4);
+  const X = new Float32Array(opts.n);
+  const Y = new Float32Array(opts.n);
+  const kept = hi - lo - (g1 - g0);
+  for (let i = 0; i < opts.n; i++) {
+    // evenly spaced over the kept part of the interval, so the gap is the only hole
+    let x = lo + (kept * (i + 0.5)) / opts.n;
+    if (x >= g0) x += g1 - g0;
+    X[i] = x;
+    Y[i] = f(x) + (opts.noise ?? 0) * rng.normal();
+  }
+  return { X, Y, n: opts.n, inDim: 1, outDim: 1 };
+}
+
+/** Chebyshev polynomial T_k at m evenly spaced points on [−1, 1] (edge-of-stability setup). */
+export function chebyshev(k: number, m: number): Dataset {
+  const X = new Float32Array(m);
+  const Y = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    const x = m === 1 ? 0 : -1 + (2 * i) / (m - 1);
+    X[i] = x;
+    Y[i] = Math.cos(k * Math.acos(Math.max(-1, Math.min(1, x))));
+  }
+  return { X, Y, n: m, inDim: 1, outDim: 1 };
+}
+
+/** Regression toy: y = sin(πx₀)·x₁ + noise, x ~ U(−1, 1)² (for benchmarks and convergence tests). */
+export function smoothRegression(opts: { n: number; seed: number; noise?: number }): Dataset {
+  const rng = makeRng(opts.seed).fork(5);
+  const X = new Float32Array(opts.n * 2);
+  const Y = new Float32Array(opts.n);
+  for (let i = 0; i < opts.n; i++) {
+    const a = 2 * rng.uniform() - 1;
+    const b = 2 * rng.uniform() - 1;
+    X[2 * i] = a;
+    X[2 * i + 1] = b;
+    Y[i] = Math.sin(Math.PI * a) * b + (opts.noise ?? 0) * rng.normal();
+  }
+  return { X, Y, n: opts.n, inDim: 2, outDim: 1 };
+}
+
+/** Three-class spiral arms (softmax classification toy), one-hot targets. */
+export function spirals(opts: { n: number; seed: number; classes?: number; noise?: number }): Dataset {
+  const C = opts.classes ?? 3;
+  const rng = makeRng(opts.seed).fork(6);
+  const X = new Float32Array(opts.n * 2);
+  const Y = new Float32Array(opts.n * C);
+  for (let i = 0; i < opts.n; i++) {
+    const c = i % C;
+    const r = rng.uniform();
+    const angle = (2 * Math.PI * c) / C + 3 * r + (opts.noise ?? 0.2) * rng.normal();
+    X[2 * i] = r * Math.cos(angle);
+    X[2 * i + 1] = r * Math.sin(angle);
+    Y[i * C + c] = 1;
+  }
+  return { X, Y, n: opts.n, inDim: 2, outDim: C };
+}

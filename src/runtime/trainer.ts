@@ -1,0 +1,161 @@
+/**
+ * Runs a RunSpec: owns the compiled train-step program and the state tensors between calls.
+ * Used in the worker (browser) and directly in Node tests. On WebGPU, θ, optimizer state and the
+ * loss stay in GPU buffers between calls; the loss is read back only every `readEvery` calls.
+ */
+import { initParams, type Model } from '../engine/models';
+import { trainStepGraph } from '../engine/programs';
+import { BatchSampler } from '../engine/sampler';
+import { buildModel, type Dataset, type RunSpec, validateRun } from '../engine/spec';
+import { stateSlots } from '../engine/optimizers';
+import { type Backend, floatTensor, intTensor, ort, Program, readFloats } from './ort';
+
+export interface TrainerOptions {
+  backend: Backend;
+  /** Read the loss back every this many calls (always on the last). */
+  readEvery?: number;
+}
+
+export interface LossReading {
+  step: number;
+  /** Loss per member after `step` steps (the last fused step's loss). */
+  loss: Float32Array;
+}
+
+/** Loss above this is treated as divergence before it overflows to Infinity. */
+export const DIVERGENCE_LOSS = 1e8;
+
+export class Trainer {
+  readonly model: Model;
+  readonly members: number;
+  stepsDone = 0;
+  calls = 0;
+  readonly history: LossReading[] = [];
+  /** Members whose loss or parameters stopped being finite. */
+  diverged: number[] = [];
+  private theta: ort.Tensor;
+  private state: ort.Tensor | null;
+  private pendingLoss: ort.Tensor | null = null;
+  private readonly sampler: BatchSampler;
+  private readonly fixed: Record<string, ort.Tensor>;
+
+  private constructor(
+    readonly spec: RunSpec,
+    readonly data: Dataset,
+    private readonly program: Program,
+    private readonly opts: TrainerOptions,
+  ) {
+    this.model = buildModel(spec.model);
+    this.members = spec.initSeeds.length;
+    const E = this.members;
+    const P = this.model.size;
+    this.theta = floatTensor(initParams(this.model, spec.initSeeds), [E, P]);
+    const slots = stateSlots(spec.optimizer.kind);
+    this.state = slots ? floatTensor(new Float32Array(E * slots * P), [E, slots * P]) : null;
+    this.sampler = new BatchSampler(data.n, spec.batch, spec.orderSeeds ?? spec.initSeeds);
+    const lrs = Array.isArray(spec.lr) ? spec.lr : new Array(E).fill(spec.lr);
+    this.fixed = {
+      X: floatTensor(data.X, [data.n, data.inDim]),
+      Y: floatTensor(data.Y, [data.n, data.outDim]),
+      lr: floatTensor(Float32Array.from(lrs), [E, 1]),
+    };
+  }
+
+  static async create(spec: RunSpec, data: Dataset, opts: TrainerOptions): Promise<Trainer> {
+    const problem = validateRun(spec, data);
+    if (problem) throw new RangeError(problem);
+    const graph = trainStepGraph({
+      model: buildModel(spec.model),
+      loss: spec.loss,
+      optimizer: spec.optimizer,
+      members: spec.initSeeds.length,
+      batch: spec.batch,
+      fused: spec.fused,
+      data: { n: data.n },
+      sharedOrder: spec.sharedOrder,
+    });
+    const program = await Program.create(graph, opts.backend, ['theta_out', 'state_out', 'loss']);
+    return new Trainer(spec, data, program, opts);
+  }
+
+  get backend(): Backend {
+    return this.program.backend;
+  }
+
+  get done(): boolean {
+    return this.stepsDone >= this.spec.steps;
+  }
+
+  get isDiverged(): boolean {
+    return this.diverged.length > 0;
+  }
+
+  /** Run `calls` program calls (K fused steps each). Returns the newest loss reading, if read. */
+  async advance(calls = 1): Promise<LossReading | null> {
+    let reading: LossReading | null = null;
+    for (let c = 0; c < calls && !this.done && !this.isDiverged; c++) {
+      const K = this.spec.fused;
+      const E = this.members;
+      const B = this.spec.batch;
+      const idx = this.spec.sharedOrder
+        ? intTensor(this.sampler.nextShared(K), [K, B])
+        : intTensor(this.sampler.next(K), [K, E, B]);
+      const feeds: Record<string, ort.Tensor> = {
+        ...this.fixed,
+        theta: this.theta,
+        idx,
+        t: floatTensor(Float32Array.of(this.stepsDone), []),
+      };
+      if (this.state) feeds.state = this.state;
+      const out = await this.program.run(feeds);
+      this.replace(out.theta_out, out.state_out ?? null);
+      this.pendingLoss?.dispose();
+      this.pendingLoss = out.loss;
+      this.stepsDone += K;
+      this.calls++;
+      const last = c === calls - 1 || this.done;
+      if (last || this.calls % (this.opts.readEvery ?? 1) === 0) reading = await this.readLoss();
+    }
+    return reading;
+  }
+
+  private replace(theta: ort.Tensor, state: ort.Tensor | null) {
+    if (this.theta.location === 'gpu-buffer') this.theta.dispose();
+    if (this.state && this.state.location === 'gpu-buffer') this.state.dispose();
+    this.theta = theta;
+    this.state = state;
+  }
+
+  /** Read the newest loss [K, E] and keep its last row; flag members that diverged. */
+  private async readLoss(): Promise<LossReading | null> {
+    const t = this.pendingLoss;
+    if (!t) return null;
+    const all = await readFloats(t);
+    const E = this.members;
+    const K = this.spec.fused;
+    const loss = Float32Array.from(all.subarray((K - 1) * E, K * E));
+    const bad = new Set(this.diverged);
+    for (let k = 0; k < K; k++) {
+      for (let e = 0; e < E; e++) {
+        const v = all[k * E + e];
+        if (!Number.isFinite(v) || v > DIVERGENCE_LOSS) bad.add(e);
+      }
+    }
+    this.diverged = [...bad].sort((a, b) => a - b);
+    const reading = { step: this.stepsDone, loss };
+    this.history.push(reading);
+    return reading;
+  }
+
+  /** Current parameters [E × P], copied to the CPU. */
+  async params(): Promise<Float32Array> {
+    return Float32Array.from(await readFloats(this.theta));
+  }
+
+  async release(): Promise<void> {
+    this.pendingLoss?.dispose();
+    if (this.theta.location === 'gpu-buffer') this.theta.dispose();
+    if (this.state?.location === 'gpu-buffer') this.state.dispose();
+    await this.program.release();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Programs against independent references: a plain-TS MLP + optimizer step, single runs vs an
+ * ensemble, K fused steps vs K single steps, grid points vs direct evaluation.
+ */
+import { describe, expect, it } from 'vitest';
+import { smoothRegression, twoCue } from '../../src/engine/datasets';
+import { initParams, mlp } from '../../src/engine/models';
+import { type OptimizerKind, referenceUpdate, stateSlots } from '../../src/engine/optimizers';
+import { evalGraph, gradientGraph, gridGraph, trainStepGraph } from '../../src/engine/programs';
+import { flattenGrads, refLayersFromFlat, referenceLossAndGrad } from '../../src/engine/reference';
+import type { RunSpec } from '../../src/engine/spec';
+import { Trainer } from '../../src/runtime/trainer';
+import { runGraph } from './run-graph';
+
+const widths = [2, 5, 4, 1];
+const data = smoothRegression({ n: 16, seed: 3 });
+
+describe('gradient program', () => {
+  it('equals the plain-TypeScript backward pass', async () => {
+    const model = mlp({ widths, activation: 'tanh' });
+    const theta = initParams(model, [11, 12]);
+    const rows = [0, 3, 5, 7, 9, 1, 2, 15];
+    const G = gradientGraph({ model, loss: 'mse', members: 2, batch: 8, data: { n: 16 }, dtype: 'float64' });
+    const out = await runGraph(G, {
+      theta: { data: theta, shape: [2, model.size] },
+      X: { data: data.X, shape: [16, 2] },
+      Y: { data: data.Y, shape: [16, 1] },
+      idx: { data: [...rows, ...rows], shape: [2, 8] },
+    });
+    for (let e = 0; e < 2; e++) {
+      const ref = referenceLossAndGrad(refLayersFromFlat(widths, theta.subarray(e * model.size)), 'tanh', 'mse', data.X, data.Y, rows);
+      const flat = flattenGrads(ref.gW, ref.gb);
+      expect(out.loss[e]).toBeCloseTo(ref.loss, 10);
+      for (let i = 0; i < model.size; i++) expect(out.grad[e * model.size + i]).toBeCloseTo(flat[i], 10);
+    }
+  });
+});
+
+describe('one optimizer step in the graph equals the reference step', () => {
+  const cases: [OptimizerKind, number][] = [
+    ['sgd', 0],
+    ['sgd', 0.1],
+    ['momentum', 0.01],
+    ['adam', 0],
+    ['adam', 0.05],
+    ['adamw', 0.1],
+  ];
+  for (const [kind, wd] of cases) {
+    it(`${kind}, weight decay ${wd}`, async () => {
+      const model = mlp({ widths, activation: 'relu' });
+      const theta = Float64Array.from(initParams(model, [5]));
+      const P = model.size;
+      const slots = stateSlots(kind);
+      const state = Float64Array.from({ length: slots * P }, (_, i) => slots === 2 && i >= P ? 0.01 * (1.1 + Math.cos(i)) : 0.02 * Math.cos(i));
+      const optimizer = { kind, weightDecay: wd };
+      const G = trainStepGraph({ model, loss: 'bce', optimizer, members: 1, batch: 16, fused: 1, data: { n: 16 }, dtype: 'float64' });
+      const cls = twoCue({ n: 16, seed: 2 });
+      const rows = [...Array(16).keys()];
+      const step = 4; // t steps done before: bias correction uses t + 1
+      const feeds: Record<string, { data: ArrayLike<number>; shape: number[] }> = {
+        theta: { data: theta, shape: [1, P] },
+        X: { data: cls.X, shape: [16, 2] },
+        Y: { data: cls.Y, shape: [16, 1] },
+        idx: { data: rows, shape: [1, 1, 16] },
+        lr: { data: [0.05], shape: [1, 1] },
+        t: { data: [step], shape: [] },
+      };
+      if (slots) feeds.state = { data: state, shape: [1, slots * P] };
+      const out = await runGraph(G, feeds);
+      const g = referenceLossAndGrad(refLayersFromFlat(widths, theta), 'relu', 'bce', cls.X, cls.Y, rows);
+      const ref = referenceUpdate(optimizer, theta, flattenGrads(g.gW, g.gb), state, 0.05, step + 1);
+      expect(out.loss[0]).toBeCloseTo(g.loss, 10);
+      for (let i = 0; i < P; i++) expect(Math.abs(out.theta_out[i] - ref.theta[i])).toBeLessThan(1e-5);
+      if (slots) for (let i = 0; i < slots * P; i++) expect(Math.abs(out.state_out[i] - ref.state[i])).toBeLessThan(1e-5);
+    });
+  }
+});
+
+const baseRun: RunSpec = {
+  model: { kind: 'mlp', widths: [2, 16, 16, 1], activation: 'tanh' },
+  loss: 'mse',
+  optimizer: { kind: 'adam' },
+  lr: 0.01,
+  initSeeds: [1],
+  batch: 8,
+  fused: 1,
+  steps: 20,
+};
+
+async function trainParams(spec: RunSpec, d = data): Promise<Float32Array> {
+  const t = await Trainer.create(spec, d, { backend: 'wasm' });
+  while (!t.done) await t.advance(5);
+  const p = await t.params();
+  await t.release();
+  return p;
+}
+
+describe('transformations preserve the computation', () => {
+  it('an ensemble of E members equals E single runs', async () => {
+    const seeds = [4, 9, 13];
+    const ens = await trainParams({ ...baseRun, initSeeds: seeds, lr: [0.01, 0.02, 0.005] });
+    const P = mlp({ widths: [2, 16, 16, 1], activation: 'tanh' }).size;
+    for (const [e, s] of seeds.entries()) {
+      const single = await trainParams({ ...baseRun, initSeeds: [s], lr: [0.01, 0.02, 0.005][e] });
+      for (let i = 0; i < P; i++) expect(Math.abs(ens[e * P + i] - single[i])).toBeLessThan(1e-5);
+    }
+  });
+
+  it('K fused steps equal K single steps', async () => {
+    const single = await trainParams({ ...baseRun, initSeeds: [2, 3], fused: 1 });
+    const fused = await trainParams({ ...baseRun, initSeeds: [2, 3], fused: 4 });
+    expect(fused.length).toBe(single.length);
+    for (let i = 0; i < single.length; i++) expect(Math.abs(fused[i] - single[i])).toBeLessThan(1e-5);
+  });
+
+  it('a grid point equals direct evaluation at θ₀ + a·d₁ + b·d₂', async () => {
+    const model = mlp({ widths, activation: 'tanh' });
+    const P = model.size;
+    const theta0 = initParams(model, [7]);
+    const dirs = initParams(model, [8, 9]);
+    const coords = [0, 0, 1, 0, -0.5, 2];
+    const grid = await runGraph(gridGraph({ model, loss: 'mse', points: 3, data: { n: 16 }, dtype: 'float64' }), {
+      theta0: { data: theta0, shape: [1, P] },
+      dirs: { data: dirs, shape: [2, P] },
+      coords: { data: coords, shape: [3, 2] },
+      X: { data: data.X, shape: [16, 2] },
+      Y: { data: data.Y, shape: [16, 1] },
+    });
+    const points = Float64Array.from({ length: 3 * P }, (_, i) => {
+      const [g, j] = [Math.floor(i / P), i % P];
+      return theta0[j] + coords[2 * g] * dirs[j] + coords[2 * g + 1] * dirs[P + j];
+    });
+    const direct = await runGraph(evalGraph({ model, loss: 'mse', members: 3, data: { n: 16 }, dtype: 'float64' }), {
+      theta: { data: points, shape: [3, P] },
+      X: { data: data.X, shape: [16, 2] },
+      Y: { data: data.Y, shape: [16, 1] },
+    });
+    for (let g = 0; g < 3; g++) expect(grid.loss[g]).toBeCloseTo(direct.loss[g], 9);
+    expect(grid.loss[0]).not.toBeCloseTo(grid.loss[1], 3);
+  });
+});
