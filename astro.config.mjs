@@ -1,0 +1,30 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import svelte from '@astrojs/svelte';
+import { unified } from '@astrojs/markdown-remark';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+import { remarkStableHeadings, rehypeHeadingExtras } from './src/markdown/stable-headings.mjs';
+import { remarkCitations } from './src/markdown/citations.mjs';
+import { isolationHeaders } from './src/markdown/headers.mjs';
+
+// Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
+export default defineConfig({
+  site: 'http://127.0.0.1:4321',
+  integrations: [mdx(), svelte()],
+  markdown: {
+    processor: unified({
+      remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations],
+      rehypePlugins: [[rehypeKatex, { output: 'html' }], rehypeHeadingExtras],
+    }),
+  },
+  server: { host: '127.0.0.1', headers: isolationHeaders },
+  vite: {
+    server: { headers: isolationHeaders },
+    preview: { headers: isolationHeaders },
+    worker: { format: 'es' },
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+  },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,84 @@
+/**
+ * Main-thread side of the training worker. One worker per page (one onnxruntime instance, one
+ * backend choice); each widget run gets a RunHandle whose replies are routed by run id. Replies
+ * for a run that was stopped are dropped.
+ */
+import type { FromWorker, ToWorker } from './protocol';
+
+type StartMessage = Omit<Extract<ToWorker, { type: 'start' }>, 'runId' | 'type'>;
+type Listener = (m: FromWorker) => void;
+
+let worker: Worker | null = null;
+const listeners = new Map<number, Listener>();
+let nextRunId = 1;
+let nextRequestId = 1;
+
+function getWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'training' });
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => listeners.get(ev.data.runId)?.(ev.data);
+    worker.onerror = (ev) => {
+      const message = `the training worker failed to load (${ev.message || 'unknown error'})`;
+      for (const [runId, l] of listeners) l({ type: 'error', runId, message });
+    };
+  }
+  return worker;
+}
+
+export class RunHandle {
+  private pending = new Map<number, (m: FromWorker) => void>();
+
+  constructor(
+    readonly runId: number,
+    private readonly onMessage: Listener,
+  ) {
+    listeners.set(runId, (m) => {
+      if ((m.type === 'snapshot' || m.type === 'prediction') && this.pending.has(m.requestId)) {
+        this.pending.get(m.requestId)!(m);
+        this.pending.delete(m.requestId);
+        return;
+      }
+      this.onMessage(m);
+    });
+  }
+
+  private send(m: ToWorker, transfer: Transferable[] = []) {
+    getWorker().postMessage(m, transfer);
+  }
+
+  pause = () => this.send({ type: 'pause', runId: this.runId });
+  resume = () => this.send({ type: 'resume', runId: this.runId });
+  step = (calls = 1) => this.send({ type: 'step', runId: this.runId, calls });
+
+  /** Stop the run and drop any reply still on its way. */
+  stop = () => {
+    this.send({ type: 'stop', runId: this.runId });
+    listeners.delete(this.runId);
+    this.pending.clear();
+  };
+
+  snapshot(): Promise<{ step: number; params: Float32Array }> {
+    const requestId = nextRequestId++;
+    return new Promise((resolve) => {
+      this.pending.set(requestId, (m) => m.type === 'snapshot' && resolve({ step: m.step, params: m.params }));
+      this.send({ type: 'snapshot', runId: this.runId, requestId });
+    });
+  }
+
+  /** Outputs [E, n, out] of every member at n inputs. */
+  predict(X: Float32Array, n: number): Promise<{ pred: Float32Array; shape: number[] }> {
+    const requestId = nextRequestId++;
+    return new Promise((resolve) => {
+      this.pending.set(requestId, (m) => m.type === 'prediction' && resolve({ pred: m.pred, shape: m.shape }));
+      this.send({ type: 'predict', runId: this.runId, requestId, X, n });
+    });
+  }
+}
+
+/** Start a run in the page's training worker. */
+export function startRun(msg: StartMessage, onMessage: Listener): RunHandle {
+  const runId = nextRunId++;
+  const handle = new RunHandle(runId, onMessage);
+  getWorker().postMessage({ type: 'start', runId, ...msg } satisfies ToWorker);
+  return handle;
+}

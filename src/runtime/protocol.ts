@@ -1,0 +1,52 @@
+/**
+ * The one message protocol between widgets (main thread) and the training worker.
+ * Every message carries the run id it belongs to; replies for a run that is no longer current
+ * are dropped by the client, so a reset never shows stale numbers.
+ */
+import type { LossKind } from '../engine/losses';
+import type { Dataset, RunSpec } from '../engine/spec';
+import type { BackendPreference, BackendChoice } from './ort';
+
+/** A dataset every member is evaluated on at each report (e.g. a held-out or cue-conflict set). */
+export interface EvalSet {
+  name: string;
+  data: Dataset;
+  loss: LossKind;
+}
+
+export type ToWorker =
+  | {
+      type: 'start';
+      runId: number;
+      spec: RunSpec;
+      data: Dataset;
+      evals: EvalSet[];
+      /** Report (and read the loss) every this many calls. */
+      reportEvery: number;
+      backend: BackendPreference;
+      /** Start paused (for "step" use). */
+      paused?: boolean;
+    }
+  | { type: 'pause'; runId: number }
+  | { type: 'resume'; runId: number }
+  | { type: 'step'; runId: number; calls: number }
+  | { type: 'stop'; runId: number }
+  | { type: 'snapshot'; runId: number; requestId: number }
+  | { type: 'predict'; runId: number; requestId: number; X: Float32Array; n: number };
+
+export interface EvalResult {
+  name: string;
+  /** Per member. */
+  loss: Float32Array;
+  acc: Float32Array | null;
+}
+
+export type FromWorker =
+  | { type: 'ready'; runId: number; backend: BackendChoice; parameters: number; members: number }
+  | { type: 'progress'; runId: number; step: number; totalSteps: number; loss: Float32Array; evals: EvalResult[] }
+  | { type: 'done'; runId: number; step: number; loss: Float32Array; evals: EvalResult[] }
+  | { type: 'diverged'; runId: number; step: number; members: number[]; message: string }
+  | { type: 'error'; runId: number; message: string }
+  | { type: 'snapshot'; runId: number; requestId: number; step: number; params: Float32Array }
+  | { type: 'prediction'; runId: number; requestId: number; pred: Float32Array; shape: number[] }
+  | { type: 'notice'; runId: number; message: string };
