@@ -8,6 +8,11 @@ import rehypeKatex from 'rehype-katex';
 import { remarkStableHeadings, rehypeHeadingExtras } from './src/markdown/stable-headings.mjs';
 import { remarkCitations } from './src/markdown/citations.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
+import { fileURLToPath } from 'node:url';
+
+// The browser gets onnxruntime-web's non-bundled build, which loads its wasm runtime from
+// public/ort/<version>/ (see scripts/copy-ort-assets.mjs); Node tests use the package's node build.
+const ortBrowser = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/ort.min.mjs', import.meta.url));
 
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
@@ -23,6 +28,7 @@ export default defineConfig({
   vite: {
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
+    resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: ortBrowser }] },
     worker: { format: 'es' },
     optimizeDeps: { exclude: ['onnxruntime-web'] },
   },

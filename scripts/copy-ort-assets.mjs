@@ -1,14 +1,19 @@
 /**
- * Copy onnxruntime-web's WebAssembly runtime (JSEP build: WebGPU + WASM) into public/ort/, so the
- * book serves it itself; the worker points ort.env.wasm.wasmPaths there. Not committed.
+ * Copy onnxruntime-web's WebAssembly runtime (JSEP build: WebGPU + WASM) into
+ * public/ort/<version>/, so the book serves it itself under a versioned, cacheable path. The
+ * worker imports the non-bundled ORT build and points ort.env.wasm.wasmPaths there: the bundled
+ * build would start its WebAssembly threads from the worker's own script. Not committed.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const dist = join(dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
-const out = new URL('../public/ort/', import.meta.url).pathname;
+const dist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
+const { version } = JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8'));
+const root = new URL('../public/ort/', import.meta.url).pathname;
+rmSync(root, { recursive: true, force: true });
+const out = join(root, version);
 mkdirSync(out, { recursive: true });
 for (const f of ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm']) copyFileSync(join(dist, f), join(out, f));
-console.log(`copied onnxruntime-web runtime to ${out}`);
+console.log(`copied onnxruntime-web ${version} runtime to ${out}`);

@@ -152,9 +152,23 @@ export function expand(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   return G.record(out, [x], (g) => [unbroadcast(G, g, x.shape)]);
 }
 
+/**
+ * WebGPU binds every input of a node as a storage buffer, and adapters may allow as few as 8 per
+ * shader stage: wider concatenations are built as a tree of narrow ones.
+ */
+export const MAX_CONCAT_INPUTS = 6;
+
 export function concat(G: Graph, xs: Tensor[], axis: number): Tensor {
   const r = xs[0].shape.length;
   const a = normAxis(axis, r);
+  if (xs.length > MAX_CONCAT_INPUTS) {
+    const groups: Tensor[] = [];
+    for (let i = 0; i < xs.length; i += MAX_CONCAT_INPUTS) {
+      const g = xs.slice(i, i + MAX_CONCAT_INPUTS);
+      groups.push(g.length === 1 ? g[0] : concat(G, g, a));
+    }
+    return concat(G, groups, a);
+  }
   const shape = [...xs[0].shape];
   shape[a] = xs.reduce((s, x) => s + x.shape[a], 0);
   const out = G.node('Concat', xs, shape, { axis: a }, xs[0].type);

@@ -6,9 +6,11 @@ import { visit } from 'unist-util-visit';
 
 const CITE = /\[@([\w-]+)((?:;\s*@[\w-]+)*)\]/g;
 
+const surname = (name) => name.trim().split(/\s+/).at(-1);
+
 export function citeLabel(ref) {
-  const authors = ref.authors;
-  const names = authors.length > 2 ? `${authors[0]} et al.` : authors.join(' & ');
+  const authors = ref.authors.filter((a) => a !== 'et al.').map(surname);
+  const names = ref.authors.length > 2 ? `${authors[0]} et al.` : authors.join(' & ');
   return `${names} ${ref.year}`;
 }
 

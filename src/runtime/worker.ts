@@ -6,7 +6,7 @@
  */
 import { buildModel } from '../engine/spec';
 import { Evaluator } from './evaluator';
-import { type Backend, type BackendChoice, chooseBackend, configureOrt } from './ort';
+import { type Backend, type BackendChoice, chooseBackend, configureOrt, ort } from './ort';
 import type { EvalResult, FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
@@ -30,14 +30,11 @@ function post(m: FromWorker) {
   self.postMessage(m);
 }
 
-function wasmBase(): string {
-  return new URL(`${import.meta.env.BASE_URL}ort/`, self.location.origin).href;
-}
-
 async function backendFor(pref: Extract<ToWorker, { type: 'start' }>['backend']): Promise<BackendChoice> {
   if (!choice) {
     choice = chooseBackend(pref);
-    configureOrt(await choice, wasmBase());
+    // scripts/copy-ort-assets.mjs puts the runtime under a versioned path: a stable cache key.
+    configureOrt(await choice, new URL(`${import.meta.env.BASE_URL}ort/${ort.env.versions.web}/`, self.location.origin).href);
   }
   const c = await choice;
   if (pref === 'wasm' && c.backend !== 'wasm') return { backend: 'wasm', reason: 'WASM requested', threads: c.threads };
@@ -145,13 +142,26 @@ async function stop(runId: number) {
   await releaseRun(run);
 }
 
+/** Runs still being created: later messages for them wait until the run exists. */
+const starting = new Map<number, Promise<void>>();
+
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
+  if (msg.type === 'start') {
+    const p = start(msg)
+      .catch((e) => post({ type: 'error', runId: msg.runId, message: (e as Error).message ?? String(e) }))
+      .finally(() => starting.delete(msg.runId));
+    starting.set(msg.runId, p);
+    return;
+  }
+  const pending = starting.get(msg.runId);
+  if (pending) void pending.then(() => handle(msg));
+  else handle(msg);
+};
+
+function handle(msg: Exclude<ToWorker, { type: 'start' }>) {
   const run = runs.get(msg.runId);
   switch (msg.type) {
-    case 'start':
-      start(msg).catch((e) => post({ type: 'error', runId: msg.runId, message: (e as Error).message ?? String(e) }));
-      return;
     case 'pause':
       if (run) run.paused = true;
       return;
@@ -187,4 +197,4 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         });
       return;
   }
-};
+}

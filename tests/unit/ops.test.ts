@@ -94,3 +94,17 @@ describe('loss VJPs match finite differences', () => {
       [[2, 2, 3]],
     ));
 });
+
+describe('graph shape rules for WebGPU', () => {
+  it('no node gets more than MAX_CONCAT_INPUTS inputs from a wide concat, and values are kept', async () => {
+    const G = new Graph('float64');
+    const xs = Array.from({ length: 20 }, (_, i) => G.constant([i, 100 - i], [1, 2]));
+    const y = op.concat(G, xs, 0);
+    expect(y.shape).toEqual([20, 2]);
+    G.output('y', op.mul(G, y, G.scalar(1)));
+    expect(Math.max(...G.nodes.filter((n) => n.opType === 'Concat').map((n) => n.inputs.length))).toBeLessThanOrEqual(op.MAX_CONCAT_INPUTS);
+    const { runGraph } = await import('./run-graph');
+    const out = await runGraph(G, {});
+    expect(Array.from(out.y)).toEqual(Array.from({ length: 20 }, (_, i) => [i, 100 - i]).flat());
+  });
+});

@@ -1,0 +1,40 @@
+/** Build-time helpers over chapter sources: sections (stable ids) and exercise ids. */
+import { parseHeadingTag } from '../markdown/stable-headings.mjs';
+
+export interface SectionInfo {
+  depth: 2 | 3;
+  id: string;
+  aliases: string[];
+  title: string;
+}
+
+/** Plain title text from heading markdown: inline math kept as written, emphasis marks dropped. */
+function plainTitle(md: string): string {
+  return md.replace(/[*_`]/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+}
+
+/** h2/h3 sections in source order, read with the same parser the build uses. */
+export function sectionsOf(body: string): SectionInfo[] {
+  const out: SectionInfo[] = [];
+  let fenced = false;
+  for (const line of body.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (fenced) continue;
+    const m = /^(##|###)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const tag = parseHeadingTag(m[2]);
+    if (!tag) continue; // the build itself rejects such a heading
+    out.push({ depth: m[1].length as 2 | 3, id: tag.id, aliases: tag.aliases, title: plainTitle(tag.rest) });
+  }
+  return out;
+}
+
+/** Ids of the <Exercise id="…"> elements of a chapter, in order. */
+export function exerciseIdsOf(body: string): string[] {
+  return [...body.matchAll(/<Exercise\b[^>]*?\bid="([^"]+)"/g)].map((m) => m[1]);
+}
+
+/** URL slug of a chapter file: "01-algorithm-search.mdx" → "algorithm-search". */
+export function chapterSlug(fileId: string): string {
+  return fileId.replace(/\.mdx?$/, '').replace(/^\d+-/, '');
+}

@@ -1,0 +1,87 @@
+/** Launch Chromium in one of the two configurations the book is tested in, and page helpers. */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+export type Config = 'webgpu' | 'wasm';
+export const CONFIGS: Config[] = ['webgpu', 'wasm'];
+
+const COMMON = [
+  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+export async function launch(config: Config): Promise<Browser> {
+  const args = config === 'webgpu'
+    ? [...COMMON, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader']
+    : [...COMMON, '--disable-gpu', '--disable-features=WebGPU,Vulkan'];
+  return chromium.launch({ executablePath: inject('chromium'), headless: true, args });
+}
+
+export function url(path: string): string {
+  return new URL(path, inject('baseURL')).href;
+}
+
+/** A page that records console errors and uncaught exceptions. */
+export async function openPage(ctx: BrowserContext, path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url(path), { waitUntil: 'load' });
+  return { page, errors };
+}
+
+const SHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core violations of impact serious or critical. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    // @ts-expect-error injected global
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v: { id: string; impact: string; help: string; nodes: { target: string[] }[] }) => ({
+      id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v: { id: string; help: string; targets: string[] }) => `${v.id}: ${v.help} (${v.targets.join(', ')})`);
+}
+
+export interface WidgetInfo {
+  state: string;
+  metrics: Record<string, number>;
+  backend: string;
+}
+
+export async function widgetInfo(page: Page, id: string): Promise<WidgetInfo> {
+  return page.evaluate((wid) => {
+    const el = document.querySelector(`[data-widget="${wid}"]`) as HTMLElement;
+    return {
+      state: el.dataset.state ?? '',
+      metrics: JSON.parse(el.dataset.metrics || '{}'),
+      backend: el.querySelector('.widget-backend')?.textContent ?? '',
+    };
+  }, id);
+}
+
+/** Wait until a widget reaches one of the given states; returns its info. */
+export async function waitForWidget(page: Page, id: string, states: string[], timeout = 150_000): Promise<WidgetInfo> {
+  await page.waitForFunction(
+    ([wid, ss]) => (ss as string[]).includes((document.querySelector(`[data-widget="${wid}"]`) as HTMLElement)?.dataset.state ?? ''),
+    [id, states] as const,
+    { timeout, polling: 250 },
+  );
+  return widgetInfo(page, id);
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { chapterSchema } from '../../src/content/schema';
+import { gradeChoice, gradeNumeric, gradePrediction, parseNumber } from '../../src/lib/grading';
+import { decodeConfig, encodeConfig, permalink, type FieldTable } from '../../src/lib/permalink';
+import { ProgressStore, STORAGE_KEY } from '../../src/lib/progress';
+
+const table = {
+  members: { kind: 'int', default: 100, min: 1, max: 500, label: 'Models' },
+  lr: { kind: 'float', default: 0.1, min: 1e-4, max: 10, label: 'Learning rate' },
+  varyInit: { kind: 'bool', default: true, label: 'Vary init' },
+  act: { kind: 'enum', default: 'relu', options: ['relu', 'tanh'], label: 'Activation' },
+} satisfies FieldTable;
+
+describe('permalinks', () => {
+  it('round-trip every field type', () => {
+    const config = { members: 37, lr: 0.025, varyInit: false, act: 'tanh' };
+    const q = encodeConfig('w', table, config, 'other.x=1&utm=2');
+    const back = decodeConfig('w', table, q);
+    expect(back.config).toEqual(config);
+    expect(back.errors).toEqual([]);
+    expect(back.fromLink).toBe(true);
+    expect(new URLSearchParams(q).get('other.x')).toBe('1');
+  });
+  it('a link with no fields gives the defaults, not "from link"', () => {
+    const d = decodeConfig('w', table, '?x.members=3');
+    expect(d.config.members).toBe(100);
+    expect(d.fromLink).toBe(false);
+  });
+  it('malformed or out-of-range values fall back per field, with a message each', () => {
+    const d = decodeConfig('w', table, '?w.members=abc&w.lr=99&w.varyInit=maybe&w.act=sigmoid&w.bogus=1&w.members=2.5');
+    expect(d.config).toEqual({ members: 100, lr: 0.1, varyInit: true, act: 'relu' });
+    expect(d.errors).toHaveLength(6);
+    expect(d.errors.join(' ')).toMatch(/Models: "abc" is not a whole number; using the default \(100\)/);
+    expect(d.errors.join(' ')).toMatch(/Learning rate: 99 is outside/);
+    const partial = decodeConfig('w', table, '?w.members=12&w.lr=NaN');
+    expect(partial.config.members).toBe(12);
+    expect(partial.config.lr).toBe(0.1);
+  });
+  it('builds a full link to the widget anchor', () => {
+    const url = permalink('https://book.test/chapters/a/?q=1#intro', 'w', table, { members: 5, lr: 1, varyInit: true, act: 'relu' });
+    expect(url).toBe('https://book.test/chapters/a/?q=1&w.members=5&w.lr=1&w.varyInit=1&w.act=relu#w');
+  });
+});
+
+describe('grading', () => {
+  it('multiple choice returns the option explanation', () => {
+    const opts = [{ text: 'a', why: 'no' }, { text: 'b', correct: true, why: 'yes' }];
+    expect(gradeChoice(opts, 1)).toEqual({ correct: true, explanation: 'yes' });
+    expect(gradeChoice(opts, 0).correct).toBe(false);
+    expect(gradeChoice(opts, 5).correct).toBe(false);
+  });
+  it('parses numbers as readers type them', () => {
+    expect(parseNumber('.5')).toBe(0.5);
+    expect(parseNumber(' 1e-3 ')).toBe(0.001);
+    expect(parseNumber('50%')).toBe(0.5);
+    expect(parseNumber('1,000')).toBe(1000);
+    expect(parseNumber('abc')).toBeNull();
+    expect(parseNumber('')).toBeNull();
+  });
+  it('numeric answers honour the tolerance', () => {
+    expect(gradeNumeric('10.4', 10, { abs: 0.5 }).correct).toBe(true);
+    expect(gradeNumeric('10.6', 10, { abs: 0.5 }).correct).toBe(false);
+    expect(gradeNumeric('10.6', 10, { rel: 0.1 }).correct).toBe(true);
+    expect(gradeNumeric('ten', 10, { abs: 1 }).message).toMatch(/not a number/);
+  });
+  it('predictions are graded against the run', () => {
+    const g = gradePrediction(0.3, 0.45, { abs: 0.1 });
+    expect(g.correct).toBe(false);
+    expect(g.message).toMatch(/your run produced 0.450/);
+  });
+});
+
+function memoryStorage(initial: Record<string, string> = {}) {
+  const m = new Map(Object.entries(initial));
+  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), map: m };
+}
+
+describe('progress store', () => {
+  it('records, summarizes, and survives a reload', () => {
+    const s = memoryStorage();
+    const a = new ProgressStore(() => s);
+    a.record('ex1', 'ch1', false, 2);
+    a.record('ex1', 'ch1', true, 1);
+    a.record('ex2', 'ch1', false);
+    const b = new ProgressStore(() => s);
+    expect(b.get('ex1')).toMatchObject({ attempts: 2, correct: true, answer: 1 });
+    expect(b.chapterSummary('ch1', ['ex1', 'ex2', 'ex3'])).toEqual({ done: 1, attempted: 2, total: 3 });
+    expect(b.status).toBe('ok');
+  });
+  it('blocked storage: works in memory and says so', () => {
+    const st = new ProgressStore(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    expect(st.status).toBe('blocked');
+    expect(st.message).toMatch(/will not be kept/);
+    expect(st.record('e', 'c', true).correct).toBe(true);
+  });
+  it('corrupt storage: the old value is kept aside, a fresh record starts', () => {
+    const s = memoryStorage({ [STORAGE_KEY]: '{not json' });
+    const st = new ProgressStore(() => s);
+    expect(st.status).toBe('recovered');
+    expect([...s.map.keys()].some((k) => k.startsWith(`${STORAGE_KEY}.corrupt-`))).toBe(true);
+    st.record('e', 'c', true);
+    expect(JSON.parse(s.map.get(STORAGE_KEY)!).exercises.e.correct).toBe(true);
+  });
+  it('export and import round-trip; a bad file changes nothing', () => {
+    const a = new ProgressStore(() => memoryStorage());
+    a.record('e1', 'c', true, 'x');
+    const b = new ProgressStore(() => memoryStorage());
+    expect(b.importJson('{"version":2}').ok).toBe(false);
+    expect(b.importJson(a.exportJson())).toMatchObject({ ok: true });
+    expect(b.get('e1')?.correct).toBe(true);
+  });
+});
+
+describe('chapter schema', () => {
+  const base = { title: 'Training as search', order: 1, summary: 'Why the path decides the algorithm.', readingTime: 20 };
+  it('accepts a valid chapter and fills defaults', () => {
+    const c = chapterSchema.parse({ ...base, wiki: ['goal-misgeneralization'] });
+    expect(c.prerequisites).toEqual([]);
+    expect(c.references).toEqual([]);
+  });
+  it('rejects bad wiki slugs, missing fields and duplicate references', () => {
+    expect(chapterSchema.safeParse({ ...base, wiki: ['Goal Misgeneralization'] }).success).toBe(false);
+    expect(chapterSchema.safeParse({ title: 'x y z', order: 1 }).success).toBe(false);
+    const ref = { key: 'a', authors: ['X'], year: 2020, title: 't' };
+    expect(chapterSchema.safeParse({ ...base, references: [ref, ref] }).success).toBe(false);
+  });
+});
