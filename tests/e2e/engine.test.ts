@@ -1,0 +1,38 @@
+/** The engine in the browser: WebGPU (software adapter) and WASM compute the same run. */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM module without types
+import { buildHarness } from '../../bench/build.mjs';
+// @ts-expect-error plain ESM module without types
+import { startServer } from '../../scripts/serve.mjs';
+import { launch } from './browser';
+
+describe('engine in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let server: { close(): void; address(): { port: number } };
+  beforeAll(async () => {
+    server = await startServer({ root: `${await buildHarness()}/`, port: 0 });
+    browser = await launch('webgpu');
+    page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    await page.waitForFunction(() => 'engineHarness' in window);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('the same run on WebGPU and on WASM gives the same losses within 1e-4', async () => {
+    const cfg = { members: 2, fused: 2, steps: 12, widths: [2, 8, 8, 1], batch: 32, n: 64, readEvery: 1 };
+    const gpu = await page.evaluate((c) => window.engineHarness.train({ ...c, backend: 'webgpu' }), cfg);
+    const cpu = await page.evaluate((c) => window.engineHarness.train({ ...c, backend: 'wasm' }), cfg);
+    expect(gpu.history.length).toBe(cpu.history.length);
+    expect(gpu.history.length).toBeGreaterThan(3);
+    for (let i = 0; i < gpu.history.length; i++) {
+      for (let e = 0; e < 2; e++) expect(Math.abs(gpu.history[i].loss[e] - cpu.history[i].loss[e])).toBeLessThan(1e-4);
+    }
+    expect(gpu.history.at(-1)!.loss[0]).toBeLessThan(gpu.history[0].loss[0]);
+    for (let i = 0; i < gpu.params.length; i++) expect(Math.abs(gpu.params[i] - cpu.params[i])).toBeLessThan(1e-3);
+  });
+});

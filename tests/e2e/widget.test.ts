@@ -1,0 +1,142 @@
+/** The sample widget trains to `done` on WASM and on WebGPU; permalinks replay runs; bad input is handled. */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openPage, screenshot, waitForWidget, widgetInfo } from './browser';
+
+const W = 'hundred-seeds';
+const CHAPTER = '/chapters/algorithm-search/';
+const q = (o: Record<string, string | number>) => Object.entries(o).map(([k, v]) => `${W}.${k}=${v}`).join('&');
+
+async function scrollToWidget(page: Page) {
+  await page.locator(`figure[data-widget="${W}"]`).scrollIntoViewIfNeeded();
+}
+
+describe('hundred-seeds on WASM', () => {
+  let browser: Browser;
+  let ctx: BrowserContext;
+  beforeAll(async () => {
+    browser = await launch('wasm');
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => browser?.close());
+
+  it('starts when scrolled into view and reaches done with the published pattern', async () => {
+    const { page, errors } = await openPage(ctx, CHAPTER);
+    expect((await widgetInfo(page, W)).state).toBe('idle');
+    await scrollToWidget(page);
+    const info = await waitForWidget(page, W, ['done', 'diverged', 'error']);
+    expect(info.state).toBe('done');
+    expect(info.backend).toMatch(/WASM/);
+    const m = info.metrics;
+    expect(m.members).toBe(100);
+    expect(m.step).toBe(600);
+    expect(Number.isFinite(m.loss)).toBe(true);
+    // tight in distribution…
+    expect(m.accMin).toBeGreaterThanOrEqual(0.95);
+    // …wide on cue conflicts (McCoy et al. 2020 in miniature)
+    expect(m.x0Max - m.x0Min).toBeGreaterThan(0.4);
+    await page.locator(`figure[data-widget="${W}"] circle`).nth(120).click();
+    await page.locator(`figure[data-widget="${W}"] svg[aria-label^="Decision boundary"]`).waitFor();
+    await page.locator(`figure[data-widget="${W}"]`).screenshot({ path: 'test-results/screenshots/widget-hundred-seeds-wasm.png' });
+    expect(errors.filter((e) => !/No available adapters/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('a permalink restores its run, and replays it exactly', async () => {
+    const link = `${CHAPTER}?${q({ members: 12, seed: 7, steps: 100, lr: 0.2, varyInit: 1, varyOrder: 0 })}#${W}`;
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const { page } = await openPage(ctx, link);
+      await scrollToWidget(page);
+      const info = await waitForWidget(page, W, ['done', 'diverged', 'error']);
+      expect(info.state).toBe('done');
+      expect(await page.locator(`figure[data-widget="${W}"] .notice`).first().textContent()).toMatch(/restored from the link/);
+      runs.push(info.metrics);
+      await page.close();
+    }
+    expect(runs[0].members).toBe(12);
+    expect(runs[0].step).toBe(100);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
+  it('copy link writes the configuration into the address', async () => {
+    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 5, steps: 20 })}`);
+    await scrollToWidget(page);
+    await waitForWidget(page, W, ['done']);
+    await page.getByRole('button', { name: 'Copy link to this run' }).click();
+    await page.waitForFunction(() => location.search.includes('hundred-seeds.lr='));
+    const u = new URL(page.url());
+    expect(u.searchParams.get(`${W}.members`)).toBe('5');
+    expect(u.hash).toBe(`#${W}`);
+    await page.close();
+  });
+
+  it('a malformed permalink value gets a message and its default; the rest of the link still applies', async () => {
+    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 'abc', steps: 30 })}#${W}`);
+    await scrollToWidget(page);
+    const info = await waitForWidget(page, W, ['done', 'error']);
+    expect(await page.locator(`figure[data-widget="${W}"] .notice`).first().textContent()).toMatch(/Models: "abc" is not a whole number; using the default \(100\)/);
+    expect(info.state).toBe('done');
+    expect(info.metrics.members).toBe(100);
+    expect(info.metrics.step).toBe(30);
+    await page.close();
+  });
+
+  it('a diverging learning rate ends in the diverged state with an explanation', async () => {
+    const { page, errors } = await openPage(ctx, `${CHAPTER}?${q({ members: 4, steps: 200, lr: 500 })}#${W}`);
+    await scrollToWidget(page);
+    const info = await waitForWidget(page, W, ['done', 'diverged', 'error']);
+    expect(info.state).toBe('diverged');
+    expect(await page.locator(`figure[data-widget="${W}"] .widget-message`).textContent()).toMatch(/diverged.*Lower the learning rate/);
+    await page.locator(`figure[data-widget="${W}"]`).screenshot({ path: 'test-results/screenshots/widget-hundred-seeds-diverged.png' });
+    // Reset brings it back to a usable state
+    await page.getByRole('button', { name: 'Reset' }).click();
+    expect((await widgetInfo(page, W)).state).toBe('idle');
+    expect(errors.filter((e) => !/No available adapters/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('an impossible setting typed into the figure is refused with a message, not a crash', async () => {
+    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 3, steps: 20 })}#${W}`);
+    await scrollToWidget(page);
+    await waitForWidget(page, W, ['done']);
+    const models = page.getByLabel('Models');
+    await models.fill('0');
+    await models.dispatchEvent('change');
+    const info = await waitForWidget(page, W, ['error']);
+    expect(await page.locator(`figure[data-widget="${W}"] .widget-message`).textContent()).toMatch(/Models: 0 is outside 1–500/);
+    expect(info.state).toBe('error');
+    await page.close();
+  });
+});
+
+describe('hundred-seeds on WebGPU (software adapter)', () => {
+  let browser: Browser;
+  let ctx: BrowserContext;
+  beforeAll(async () => {
+    browser = await launch('webgpu');
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => browser?.close());
+
+  it('runs on WebGPU when asked by name and reaches done with a finite loss', async () => {
+    const { page, errors } = await openPage(ctx, `${CHAPTER}?backend=webgpu&${q({ members: 4, steps: 20 })}#${W}`);
+    await scrollToWidget(page);
+    const info = await waitForWidget(page, W, ['done', 'diverged', 'error'], 200_000);
+    expect(info.state).toBe('done');
+    expect(info.backend).toMatch(/^Backend: WebGPU/);
+    expect(Number.isFinite(info.metrics.loss)).toBe(true);
+    expect(info.metrics.accMin).toBeGreaterThan(0);
+    await page.locator(`figure[data-widget="${W}"]`).screenshot({ path: 'test-results/screenshots/widget-hundred-seeds-webgpu.png' });
+    expect(errors.filter((e) => !/No available adapters/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('by default prefers WASM over a software adapter, and says why', async () => {
+    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 4, steps: 20 })}#${W}`);
+    await scrollToWidget(page);
+    const info = await waitForWidget(page, W, ['done', 'error']);
+    expect(info.backend).toMatch(/WASM — the WebGPU adapter is a software fallback/);
+    await page.close();
+  });
+});
