@@ -56,7 +56,7 @@ async function tfTrain(backend: 'wasm' | 'cpu', b: PeerBench) {
     const loss = tf.tidy(() => {
       const x = tf.broadcastTo(tf.gather(Xall, idx), [E, B, 2]);
       const y = tf.gather(Yall, idx);
-      return opt.minimize(() => tf.sum(tf.mean(tf.square(tf.sub(tfForward(vars, x), y)), [1, 2])) as tf.Scalar, true, vars);
+      return opt.minimize(() => tf.sum(tf.mean(tf.square(tf.sub(tfForward(vars, x), y)), [1, 2])) as tf.Scalar, true, vars) as tf.Scalar;
     });
     idx.dispose();
     const v = read && loss ? loss.dataSync()[0] : NaN;
@@ -113,7 +113,7 @@ function plainTrain(b: PeerBench) {
   const model = mlp({ widths: WIDTHS, activation: 'tanh' });
   const data = smoothRegression({ n: b.n ?? 1024, seed: 1 });
   const init = initParams(model, Array.from({ length: E }, (_, i) => i + 1));
-  const members = Array.from({ length: E }, (_, e) => ({
+  const members: { theta: Float64Array<ArrayBufferLike>; state: Float64Array<ArrayBufferLike> }[] = Array.from({ length: E }, (_, e) => ({
     theta: Float64Array.from(init.subarray(e * model.size, (e + 1) * model.size)),
     state: new Float64Array(2 * model.size),
   }));

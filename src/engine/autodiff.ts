@@ -25,12 +25,18 @@ export function grad(G: Graph, loss: Tensor, wrt: Tensor[], seed?: Tensor): Tens
     }
   }
 
+  // ...and only the inputs that lead to a requested gradient: mark forwards from wrt.
+  const feeds = new Set<number>(wrt.map((w) => w.id));
+  for (const entry of tape) if (entry.inputs.some((x) => feeds.has(x.id))) feeds.add(entry.output.id);
+
   for (let i = tape.length - 1; i >= 0; i--) {
     if (!live[i]) continue;
     const entry = tape[i];
     const g = cot.get(entry.output.id);
     if (!g) continue;
-    const grads = entry.vjp(g);
+    const needs = entry.inputs.map((x) => feeds.has(x.id));
+    if (!needs.some(Boolean)) continue;
+    const grads = entry.vjp(g, needs);
     entry.inputs.forEach((x, j) => {
       const gx = grads[j];
       if (!gx) return;

@@ -38,8 +38,12 @@ export interface InitializerSpec {
   values: ArrayLike<number>;
 }
 
-/** Gradient of the loss with respect to each input (null where the input gets none). */
-export type Vjp = (g: Tensor) => (Tensor | null)[];
+/**
+ * Gradient of the loss with respect to each input (null where the input gets none). `needs[i]`
+ * says whether input i leads to a requested gradient; VJPs skip the work for the others (for
+ * example the data side of x·W).
+ */
+export type Vjp = (g: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
 
 export interface TapeEntry {
   output: Tensor;

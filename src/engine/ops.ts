@@ -22,45 +22,47 @@ export function unbroadcast(G: Graph, g: Tensor, shape: readonly number[]): Tens
   return sameShape(summed.shape, shape) ? summed : reshape(G, summed, shape);
 }
 
-function binary(G: Graph, op: string, a: Tensor, b: Tensor, vjp: (g: Tensor, out: Tensor) => [Tensor, Tensor]): Tensor {
-  const out = G.node(op, [a, b], broadcastShapes(a.shape, b.shape));
-  return G.record(out, [a, b], (g) => {
-    const [ga, gb] = vjp(g, out);
-    return [unbroadcast(G, ga, a.shape), unbroadcast(G, gb, b.shape)];
-  });
+type Lazy = () => Tensor;
+
+/** Build only the gradients that are needed (each side is a thunk), then undo broadcasting. */
+function lazyGrads(G: Graph, inputs: Tensor[], needs: readonly boolean[], thunks: Lazy[]): (Tensor | null)[] {
+  return thunks.map((t, i) => (needs[i] ? unbroadcast(G, t(), inputs[i].shape) : null));
 }
 
-export const add = (G: Graph, a: Tensor, b: Tensor) => binary(G, 'Add', a, b, (g) => [g, g]);
-export const sub = (G: Graph, a: Tensor, b: Tensor) => binary(G, 'Sub', a, b, (g) => [g, neg(G, g)]);
-export const mul = (G: Graph, a: Tensor, b: Tensor) => binary(G, 'Mul', a, b, (g) => [mul(G, g, b), mul(G, g, a)]);
-export const div = (G: Graph, a: Tensor, b: Tensor) =>
-  binary(G, 'Div', a, b, (g, out) => {
-    const ga = div(G, g, b);
-    return [ga, neg(G, mul(G, ga, out))];
-  });
+function binary(G: Graph, op: string, a: Tensor, b: Tensor, vjp: (g: Tensor, out: Tensor) => [Lazy, Lazy]): Tensor {
+  const out = G.node(op, [a, b], broadcastShapes(a.shape, b.shape));
+  return G.record(out, [a, b], (g, needs) => lazyGrads(G, [a, b], needs, vjp(g, out)));
+}
+
+export const add = (G: Graph, a: Tensor, b: Tensor): Tensor => binary(G, 'Add', a, b, (g) => [() => g, () => g]);
+export const sub = (G: Graph, a: Tensor, b: Tensor): Tensor => binary(G, 'Sub', a, b, (g) => [() => g, () => neg(G, g)]);
+export const mul = (G: Graph, a: Tensor, b: Tensor): Tensor =>
+  binary(G, 'Mul', a, b, (g) => [() => mul(G, g, b), () => mul(G, g, a)]);
+export const div = (G: Graph, a: Tensor, b: Tensor): Tensor =>
+  binary(G, 'Div', a, b, (g, out) => [() => div(G, g, b), () => neg(G, mul(G, div(G, g, b), out))]);
 
 function unary(G: Graph, op: string, x: Tensor, vjp: (g: Tensor, out: Tensor) => Tensor): Tensor {
   const out = G.node(op, [x], x.shape);
   return G.record(out, [x], (g) => [vjp(g, out)]);
 }
 
-export const neg = (G: Graph, x: Tensor) => unary(G, 'Neg', x, (g) => neg(G, g));
-export const exp = (G: Graph, x: Tensor) => unary(G, 'Exp', x, (g, y) => mul(G, g, y));
-export const log = (G: Graph, x: Tensor) => unary(G, 'Log', x, (g) => div(G, g, x));
-export const sqrt = (G: Graph, x: Tensor) =>
+export const neg = (G: Graph, x: Tensor): Tensor => unary(G, 'Neg', x, (g) => neg(G, g));
+export const exp = (G: Graph, x: Tensor): Tensor => unary(G, 'Exp', x, (g, y) => mul(G, g, y));
+export const log = (G: Graph, x: Tensor): Tensor => unary(G, 'Log', x, (g) => div(G, g, x));
+export const sqrt = (G: Graph, x: Tensor): Tensor =>
   unary(G, 'Sqrt', x, (g, y) => div(G, g, mul(G, G.scalar(2), y)));
 /** d tanh = 1 − y². */
-export const tanh = (G: Graph, x: Tensor) =>
+export const tanh = (G: Graph, x: Tensor): Tensor =>
   unary(G, 'Tanh', x, (g, y) => mul(G, g, sub(G, G.scalar(1), mul(G, y, y))));
 /** d σ = σ(1 − σ). */
-export const sigmoid = (G: Graph, x: Tensor) =>
+export const sigmoid = (G: Graph, x: Tensor): Tensor =>
   unary(G, 'Sigmoid', x, (g, y) => mul(G, g, mul(G, y, sub(G, G.scalar(1), y))));
 /** d relu = g where x > 0 (Where instead of Sign or Max, which leave the GPU). */
-export const relu = (G: Graph, x: Tensor) =>
+export const relu = (G: Graph, x: Tensor): Tensor =>
   unary(G, 'Relu', x, (g) => where(G, greater(G, x, G.scalar(0)), g, G.scalar(0)));
-export const abs = (G: Graph, x: Tensor) =>
+export const abs = (G: Graph, x: Tensor): Tensor =>
   unary(G, 'Abs', x, (g) => where(G, greater(G, x, G.scalar(0)), g, neg(G, g)));
-export const square = (G: Graph, x: Tensor) => mul(G, x, x);
+export const square = (G: Graph, x: Tensor): Tensor => mul(G, x, x);
 
 /** x raised to a constant power p: d/dx = p·x^(p−1). */
 export function powConst(G: Graph, x: Tensor, p: number): Tensor {
@@ -76,10 +78,9 @@ export function greater(G: Graph, a: Tensor, b: Tensor): Tensor {
 export function where(G: Graph, cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape));
   const out = G.node('Where', [cond, a, b], shape);
-  return G.record(out, [a, b], (g) => [
-    unbroadcast(G, where(G, cond, g, G.scalar(0)), a.shape),
-    unbroadcast(G, where(G, cond, G.scalar(0), g), b.shape),
-  ]);
+  return G.record(out, [a, b], (g, needs) =>
+    lazyGrads(G, [a, b], needs, [() => where(G, cond, g, G.scalar(0)), () => where(G, cond, G.scalar(0), g)]),
+  );
 }
 
 /** Cast a boolean to the graph's float type (1 or 0). */
@@ -94,10 +95,9 @@ export function matmul(G: Graph, a: Tensor, b: Tensor): Tensor {
   if (k !== k2) throw new Error(`matmul: [${a.shape}] × [${b.shape}]`);
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = G.node('MatMul', [a, b], [...batch, m, n]);
-  return G.record(out, [a, b], (g) => [
-    unbroadcast(G, matmul(G, g, transposeLast(G, b)), a.shape),
-    unbroadcast(G, matmul(G, transposeLast(G, a), g), b.shape),
-  ]);
+  return G.record(out, [a, b], (g, needs) =>
+    lazyGrads(G, [a, b], needs, [() => matmul(G, g, transposeLast(G, b)), () => matmul(G, transposeLast(G, a), g)]),
+  );
 }
 
 export function transpose(G: Graph, x: Tensor, perm: number[]): Tensor {
@@ -172,10 +172,10 @@ export function concat(G: Graph, xs: Tensor[], axis: number): Tensor {
   const shape = [...xs[0].shape];
   shape[a] = xs.reduce((s, x) => s + x.shape[a], 0);
   const out = G.node('Concat', xs, shape, { axis: a }, xs[0].type);
-  return G.record(out, xs, (g) => {
+  return G.record(out, xs, (g, needs) => {
     let start = 0;
-    return xs.map((x) => {
-      const piece = slice(G, g, a, start, start + x.shape[a]);
+    return xs.map((x, i) => {
+      const piece = needs[i] ? slice(G, g, a, start, start + x.shape[a]) : null;
       start += x.shape[a];
       return piece;
     });

@@ -1,9 +1,7 @@
 /** The engine in the browser: WebGPU (software adapter) and WASM compute the same run. */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM module without types
 import { buildHarness } from '../../bench/build.mjs';
-// @ts-expect-error plain ESM module without types
 import { startServer } from '../../scripts/serve.mjs';
 import { launch } from './browser';
 

@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error plain ESM module without types
 import { startServer } from '../../scripts/serve.mjs';
 import { chromiumPath } from './chromium';
 

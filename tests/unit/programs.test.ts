@@ -139,3 +139,11 @@ describe('transformations preserve the computation', () => {
     expect(grid.loss[0]).not.toBeCloseTo(grid.loss[1], 3);
   });
 });
+
+describe('graph economy', () => {
+  it('the backward pass builds no gradient for the data (3L − 1 MatMuls for L layers)', () => {
+    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
+    expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 3 - 1);
+  });
+});

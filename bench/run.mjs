@@ -1,0 +1,89 @@
+/**
+ * npm run bench — train fixed configurations in headless Chromium, in one run, with our engine,
+ * tf.js (wasm and cpu backends) and plain TypeScript; print steps/s and the ratio to tf.js-wasm;
+ * write bench/results.json as [{ config, impl, stepsPerSec }].
+ *
+ *   node bench/run.mjs            WASM (CPU) comparison, the book's default path on most machines
+ *   node bench/run.mjs --gpu      a machine with a real GPU: WebGPU only for the engine, plus the
+ *                                 WebGPU/WASM ratio for an E=256 ensemble
+ *   node bench/run.mjs --quick    fewer steps (a smoke run)
+ */
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { buildHarness } from './build.mjs';
+import { startServer } from '../scripts/serve.mjs';
+
+const gpu = process.argv.includes('--gpu');
+const quick = process.argv.includes('--quick');
+const q = (n) => (quick ? Math.max(1, Math.round(n / 5)) : n);
+const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const root = await buildHarness();
+const server = await startServer({ root: `${root}/`, port: 0 });
+const args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+if (gpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--ignore-gpu-blocklist');
+const browser = await chromium.launch({ executablePath: exe, headless: true, args });
+const page = await browser.newPage();
+page.on('pageerror', (e) => console.error('page error:', e));
+await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+await page.waitForFunction(() => 'engineHarness' in window && 'peerHarness' in window);
+const env = await page.evaluate(async () => ({
+  backend: await window.engineHarness.ready,
+  isolated: crossOriginIsolated,
+  cores: navigator.hardwareConcurrency,
+  ua: navigator.userAgent,
+}));
+console.log(`Chromium ${env.ua.match(/Chrome\/([\d.]+)/)?.[1]}, ${env.cores} cores, cross-origin isolated: ${env.isolated}; ${env.backend.reason}`);
+
+const results = [];
+const record = (config, impl, stepsPerSec, note = '') => {
+  results.push({ config, impl, stepsPerSec });
+  console.log(`  ${impl.padEnd(12)} ${stepsPerSec.toFixed(stepsPerSec < 10 ? 2 : 0).padStart(9)} ${note}`);
+};
+const engineTrain = (c) => page.evaluate((cfg) => window.engineHarness.train(cfg), c);
+const peer = (fn, ...a) => page.evaluate(([f, xs]) => window.peerHarness[f](...xs), [fn, a]);
+
+if (!gpu) {
+  console.log('\nmlp-2-64-64-1-b256 (Adam, batch 256, one model): steps/s');
+  for (const fused of [1, 4, 16]) {
+    const r = await engineTrain({ backend: 'wasm', members: 1, fused, steps: q(fused === 16 ? 4800 : 1600), readEvery: 16 });
+    console.log(`  engine K=${fused}: ${r.stepsPerSec.toFixed(0)}`);
+    if (fused === 16) record('mlp-2-64-64-1-b256', 'engine', r.stepsPerSec, '(K=16 fused, WASM)');
+  }
+  record('mlp-2-64-64-1-b256', 'tfjs-wasm', (await peer('tfTrain', 'wasm', { members: 1, steps: q(400) })).stepsPerSec);
+  record('mlp-2-64-64-1-b256', 'tfjs-cpu', (await peer('tfTrain', 'cpu', { members: 1, steps: q(100) })).stepsPerSec);
+  record('mlp-2-64-64-1-b256', 'plain-ts', (await peer('plainTrain', { members: 1, steps: q(100) })).stepsPerSec);
+
+  console.log('\nensemble-E32 (32 independent MLPs 2-64-64-1, batch 256 each): steps/s of the whole ensemble');
+  record('ensemble-E32', 'engine', (await engineTrain({ backend: 'wasm', members: 32, fused: 8, steps: q(480), readEvery: 8 })).stepsPerSec, '(K=8, WASM)');
+  record('ensemble-E32', 'tfjs-wasm', (await peer('tfTrain', 'wasm', { members: 32, steps: q(40) })).stepsPerSec);
+  record('ensemble-E32', 'tfjs-cpu', (await peer('tfTrain', 'cpu', { members: 32, steps: q(10) })).stepsPerSec);
+  record('ensemble-E32', 'plain-ts', (await peer('plainTrain', { members: 32, steps: q(5) })).stepsPerSec);
+
+  console.log('\ngrid-64x64 (4,096 parameter points × 256 examples): whole grids/s');
+  const g = await page.evaluate(() => window.engineHarness.grid({ backend: 'wasm' }));
+  record('grid-64x64', 'engine', g.gridsPerSec, `(${(g.secondsPerGrid * 1000).toFixed(0)} ms per grid)`);
+  record('grid-64x64', 'tfjs-wasm', (await peer('tfGrid', 'wasm')).gridsPerSec);
+  record('grid-64x64', 'tfjs-cpu', (await peer('tfGrid', 'cpu')).gridsPerSec);
+  record('grid-64x64', 'plain-ts', (await peer('plainGrid')).gridsPerSec);
+
+  console.log('\nratio to tf.js-wasm (higher is better)');
+  for (const config of [...new Set(results.map((r) => r.config))]) {
+    const base = results.find((r) => r.config === config && r.impl === 'tfjs-wasm').stepsPerSec;
+    const line = results.filter((r) => r.config === config).map((r) => `${r.impl} ${(r.stepsPerSec / base).toFixed(1)}×`);
+    console.log(`  ${config.padEnd(20)} ${line.join('   ')}`);
+  }
+} else {
+  console.log('\nWebGPU: one model and an E=256 ensemble (steps/s)');
+  record('mlp-2-64-64-1-b256', 'engine-webgpu', (await engineTrain({ backend: 'webgpu', members: 1, fused: 16, steps: q(1600), readEvery: 16 })).stepsPerSec);
+  const gpuE = await engineTrain({ backend: 'webgpu', members: 256, fused: 8, steps: q(400), readEvery: 8 });
+  const cpuE = await engineTrain({ backend: 'wasm', members: 256, fused: 8, steps: q(40), readEvery: 8 });
+  record('ensemble-E256', 'engine-webgpu', gpuE.stepsPerSec);
+  record('ensemble-E256', 'engine-wasm', cpuE.stepsPerSec);
+  console.log(`  WebGPU/WASM ratio for E=256: ${(gpuE.stepsPerSec / cpuE.stepsPerSec).toFixed(1)}×`);
+}
+
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwrote bench/results.json');
+await browser.close();
+server.close();
