@@ -21,7 +21,10 @@ export interface TrainBench {
 }
 
 async function init() {
-  const c = await chooseBackend('auto');
+  const chosen = await chooseBackend('auto');
+  // ?threads=N overrides the WASM thread count (for measuring its effect)
+  const t = Number(new URLSearchParams(location.search).get('threads'));
+  const c = t > 0 ? { ...chosen, threads: t } : chosen;
   configureOrt(c, new URL(`ort/${ort.env.versions.web}/`, location.href).href);
   return c;
 }

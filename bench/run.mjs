@@ -45,11 +45,21 @@ const peer = (fn, ...a) => page.evaluate(([f, xs]) => window.peerHarness[f](...x
 
 if (!gpu) {
   console.log('\nmlp-2-64-64-1-b256 (Adam, batch 256, one model): steps/s');
-  for (const fused of [1, 4, 16]) {
-    const r = await engineTrain({ backend: 'wasm', members: 1, fused, steps: q(fused === 16 ? 4800 : 1600), readEvery: 16 });
-    console.log(`  engine K=${fused}: ${r.stepsPerSec.toFixed(0)}`);
-    if (fused === 16) record('mlp-2-64-64-1-b256', 'engine', r.stepsPerSec, '(K=16 fused, WASM)');
+  // One small model is dominated by per-node overhead, where a second WASM thread costs more
+  // than it gains: measure both thread counts (a separate page each) and report the best.
+  const onePage = await browser.newPage();
+  await onePage.goto(`http://127.0.0.1:${server.address().port}/index.html?threads=1`);
+  await onePage.waitForFunction(() => 'engineHarness' in window);
+  let best = { stepsPerSec: 0, note: '' };
+  for (const [p, threads] of [[page, env.backend.threads], [onePage, 1]]) {
+    for (const fused of [1, 16, 32]) {
+      const r = await p.evaluate((cfg) => window.engineHarness.train(cfg), { backend: 'wasm', members: 1, fused, steps: q(fused === 1 ? 800 : 3200), readEvery: 16 });
+      console.log(`  engine K=${fused}, ${threads} thread(s): ${r.stepsPerSec.toFixed(0)}`);
+      if (r.stepsPerSec > best.stepsPerSec) best = { stepsPerSec: r.stepsPerSec, note: `(best: K=${fused} fused, ${threads} WASM thread(s))` };
+    }
   }
+  await onePage.close();
+  record('mlp-2-64-64-1-b256', 'engine', best.stepsPerSec, best.note);
   record('mlp-2-64-64-1-b256', 'tfjs-wasm', (await peer('tfTrain', 'wasm', { members: 1, steps: q(400) })).stepsPerSec);
   record('mlp-2-64-64-1-b256', 'tfjs-cpu', (await peer('tfTrain', 'cpu', { members: 1, steps: q(100) })).stepsPerSec);
   record('mlp-2-64-64-1-b256', 'plain-ts', (await peer('plainTrain', { members: 1, steps: q(100) })).stepsPerSec);
@@ -61,7 +71,7 @@ if (!gpu) {
   record('ensemble-E32', 'plain-ts', (await peer('plainTrain', { members: 32, steps: q(5) })).stepsPerSec);
 
   console.log('\ngrid-64x64 (4,096 parameter points × 256 examples): whole grids/s');
-  const g = await page.evaluate(() => window.engineHarness.grid({ backend: 'wasm' }));
+  const g = await page.evaluate(() => window.engineHarness.grid({ backend: 'wasm', chunk: 512 }));
   record('grid-64x64', 'engine', g.gridsPerSec, `(${(g.secondsPerGrid * 1000).toFixed(0)} ms per grid)`);
   record('grid-64x64', 'tfjs-wasm', (await peer('tfGrid', 'wasm')).gridsPerSec);
   record('grid-64x64', 'tfjs-cpu', (await peer('tfGrid', 'cpu')).gridsPerSec);
