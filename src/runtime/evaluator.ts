@@ -3,13 +3,14 @@
  * predictions at arbitrary inputs (compiled once per input count, then cached).
  */
 import type { Model } from '../engine/models';
-import { evalGraph, predictGraph } from '../engine/programs';
+import { evalGraph, gridGraph, predictGraph } from '../engine/programs';
 import { type Backend, floatTensor, Program, readFloats } from './ort';
 import type { EvalResult, EvalSet } from './protocol';
 
 export class Evaluator {
   private evals: { set: EvalSet; program: Program }[] = [];
   private predictors = new Map<number, Program>();
+  private planes = new Map<string, Program>();
 
   private constructor(
     private readonly model: Model,
@@ -58,8 +59,38 @@ export class Evaluator {
     return Float32Array.from(await readFloats(out.pred));
   }
 
+  /**
+   * Loss (and accuracy) at points θ₀ + a·d₁ + b·d₂ of a plane through one member's parameters,
+   * (a, b) the rows of coords [G, 2]: landscape slices, and lines between solutions (d₂ = 0).
+   */
+  async plane(set: EvalSet, theta0: Float32Array, d1: Float32Array, d2: Float32Array, coords: Float32Array): Promise<EvalResult> {
+    const G = coords.length / 2;
+    const P = this.model.size;
+    const key = `${set.name}:${set.data.n}:${G}`;
+    let program = this.planes.get(key);
+    if (!program) {
+      program = await Program.create(gridGraph({ model: this.model, loss: set.loss, points: G, data: { n: set.data.n } }), this.backend);
+      this.planes.set(key, program);
+    }
+    const dirs = new Float32Array(2 * P);
+    dirs.set(d1, 0);
+    dirs.set(d2, P);
+    const out = await program.run({
+      theta0: floatTensor(theta0, [1, P]),
+      dirs: floatTensor(dirs, [2, P]),
+      coords: floatTensor(coords, [G, 2]),
+      X: floatTensor(set.data.X, [set.data.n, set.data.inDim]),
+      Y: floatTensor(set.data.Y, [set.data.n, set.data.outDim]),
+    });
+    return {
+      name: set.name,
+      loss: Float32Array.from(await readFloats(out.loss)),
+      acc: out.acc ? Float32Array.from(await readFloats(out.acc)) : null,
+    };
+  }
+
   async release(): Promise<void> {
     for (const { program } of this.evals) await program.release();
-    for (const p of this.predictors.values()) await p.release();
+    for (const p of [...this.predictors.values(), ...this.planes.values()]) await p.release();
   }
 }
