@@ -33,7 +33,7 @@ export class RunHandle {
     private readonly onMessage: Listener,
   ) {
     listeners.set(runId, (m) => {
-      if ((m.type === 'snapshot' || m.type === 'prediction') && this.pending.has(m.requestId)) {
+      if ('requestId' in m && this.pending.has(m.requestId)) {
         this.pending.get(m.requestId)!(m);
         this.pending.delete(m.requestId);
         return;
@@ -57,22 +57,44 @@ export class RunHandle {
     this.pending.clear();
   };
 
-  snapshot(): Promise<{ step: number; params: Float32Array }> {
-    const requestId = nextRequestId++;
+  /** Send a request and resolve with the reply that carries its request id. */
+  private request<T>(msg: Extract<ToWorker, { requestId: number }>, read: (m: FromWorker) => T | undefined): Promise<T> {
     return new Promise((resolve) => {
-      this.pending.set(requestId, (m) => m.type === 'snapshot' && resolve({ step: m.step, params: m.params }));
-      this.send({ type: 'snapshot', runId: this.runId, requestId });
+      this.pending.set(msg.requestId, (m) => {
+        const v = read(m);
+        if (v !== undefined) resolve(v);
+      });
+      this.send(msg);
     });
+  }
+
+  snapshot(): Promise<{ step: number; params: Float32Array }> {
+    return this.request({ type: 'snapshot', runId: this.runId, requestId: nextRequestId++ }, (m) =>
+      m.type === 'snapshot' ? { step: m.step, params: m.params } : undefined,
+    );
+  }
+
+  /** Loss and accuracy at points θ₀ + a·d₁ + b·d₂ on the training set or a named eval set. */
+  plane(req: PlaneRequest): Promise<{ loss: Float32Array; acc: Float32Array | null }> {
+    return this.request({ type: 'plane', runId: this.runId, requestId: nextRequestId++, ...req }, (m) =>
+      m.type === 'planeResult' ? { loss: m.loss, acc: m.acc } : undefined,
+    );
   }
 
   /** Outputs [E, n, out] of every member at n inputs. */
   predict(X: Float32Array, n: number): Promise<{ pred: Float32Array; shape: number[] }> {
-    const requestId = nextRequestId++;
-    return new Promise((resolve) => {
-      this.pending.set(requestId, (m) => m.type === 'prediction' && resolve({ pred: m.pred, shape: m.shape }));
-      this.send({ type: 'predict', runId: this.runId, requestId, X, n });
-    });
+    return this.request({ type: 'predict', runId: this.runId, requestId: nextRequestId++, X, n }, (m) =>
+      m.type === 'prediction' ? { pred: m.pred, shape: m.shape } : undefined,
+    );
   }
+}
+
+export interface PlaneRequest {
+  set: string;
+  theta0: Float32Array;
+  d1: Float32Array;
+  d2: Float32Array;
+  coords: Float32Array;
 }
 
 /** Start a run in the page's training worker. */

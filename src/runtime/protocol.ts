@@ -32,7 +32,19 @@ export type ToWorker =
   | { type: 'step'; runId: number; calls: number }
   | { type: 'stop'; runId: number }
   | { type: 'snapshot'; runId: number; requestId: number }
-  | { type: 'predict'; runId: number; requestId: number; X: Float32Array; n: number };
+  | { type: 'predict'; runId: number; requestId: number; X: Float32Array; n: number }
+  | {
+      type: 'plane';
+      runId: number;
+      requestId: number;
+      /** 'train' or the name of one of the run's eval sets. */
+      set: string;
+      theta0: Float32Array;
+      d1: Float32Array;
+      d2: Float32Array;
+      /** (a, b) pairs, [G, 2]. */
+      coords: Float32Array;
+    };
 
 export interface EvalResult {
   name: string;
@@ -49,4 +61,5 @@ export type FromWorker =
   | { type: 'error'; runId: number; message: string }
   | { type: 'snapshot'; runId: number; requestId: number; step: number; params: Float32Array }
   | { type: 'prediction'; runId: number; requestId: number; pred: Float32Array; shape: number[] }
+  | { type: 'planeResult'; runId: number; requestId: number; loss: Float32Array; acc: Float32Array | null }
   | { type: 'notice'; runId: number; message: string };

@@ -187,6 +187,15 @@ function handle(msg: Exclude<ToWorker, { type: 'start' }>) {
           post({ type: 'snapshot', runId: msg.runId, requestId: msg.requestId, step: run.trainer.stepsDone, params });
         });
       return;
+    case 'plane':
+      if (run)
+        void enqueue(run, async () => {
+          const set = msg.set === 'train' ? { name: 'train', data: run.msg.data, loss: run.msg.spec.loss } : run.msg.evals.find((e) => e.name === msg.set);
+          if (!set) throw new Error(`no dataset named ${msg.set}`);
+          const r = await run.evaluator.plane(set, msg.theta0, msg.d1, msg.d2, msg.coords);
+          post({ type: 'planeResult', runId: msg.runId, requestId: msg.requestId, loss: r.loss, acc: r.acc });
+        });
+      return;
     case 'predict':
       if (run)
         void enqueue(run, async () => {

@@ -33,7 +33,7 @@ describe('exercises', () => {
     await expect.poll(() => again.locator('[data-exercise-control]').getAttribute('data-answered')).toBe('correct');
     // and the chapter list counts it
     await page.goto(new URL('/', page.url()).href);
-    await expect.poll(() => page.locator('[data-progress-chapter="algorithm-search"]').textContent()).toMatch(/1 of 4 exercises done/);
+    await expect.poll(() => page.locator('[data-progress-chapter="algorithm-search"]').textContent()).toMatch(/1 of 5 exercises done/);
     await ctx.close();
   });
 

@@ -63,7 +63,7 @@ describe('hundred-seeds on WASM', () => {
     const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 5, steps: 20 })}`);
     await scrollToWidget(page);
     await waitForWidget(page, W, ['done']);
-    await page.getByRole('button', { name: 'Copy link to this run' }).click();
+    await page.locator(`figure[data-widget="${W}"]`).getByRole('button', { name: 'Copy link to this run' }).click();
     await page.waitForFunction(() => location.search.includes('hundred-seeds.lr='));
     const u = new URL(page.url());
     expect(u.searchParams.get(`${W}.members`)).toBe('5');
@@ -90,7 +90,7 @@ describe('hundred-seeds on WASM', () => {
     expect(await page.locator(`figure[data-widget="${W}"] .widget-message`).textContent()).toMatch(/diverged.*Lower the learning rate/);
     await page.locator(`figure[data-widget="${W}"]`).screenshot({ path: 'test-results/screenshots/widget-hundred-seeds-diverged.png' });
     // Reset brings it back to a usable state
-    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.locator(`figure[data-widget="${W}"]`).getByRole('button', { name: 'Reset' }).click();
     expect((await widgetInfo(page, W)).state).toBe('idle');
     expect(errors.filter((e) => !/No available adapters/.test(e))).toEqual([]);
     await page.close();
@@ -100,7 +100,7 @@ describe('hundred-seeds on WASM', () => {
     const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 3, steps: 20 })}#${W}`);
     await scrollToWidget(page);
     await waitForWidget(page, W, ['done']);
-    const models = page.getByLabel('Models');
+    const models = page.locator(`figure[data-widget="${W}"]`).getByLabel('Models');
     await models.fill('0');
     await models.dispatchEvent('change');
     const info = await waitForWidget(page, W, ['error']);

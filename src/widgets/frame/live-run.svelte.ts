@@ -19,10 +19,16 @@ export interface RunPlan {
 type Report = Extract<FromWorker, { type: 'progress' | 'done' }>;
 
 export interface LiveRunHooks<C> {
-  /** Build the run for a configuration; throw RangeError with a reader-facing message if it cannot run. */
-  plan(config: C): RunPlan;
-  /** Turn a report into the headline metrics (and update the widget's own state). */
-  report(r: Report, config: C): Record<string, number>;
+  /**
+   * Build the run for a configuration — or several, run one after another as one figure; throw
+   * RangeError with a reader-facing message if it cannot run.
+   */
+  plan(config: C): RunPlan | RunPlan[];
+  /**
+   * Turn a report of run `index` into the headline metrics (and update the widget's own state);
+   * may be async (when it asks the worker for more), and `done` waits for it.
+   */
+  report(r: Report, config: C, index: number): Record<string, number> | Promise<Record<string, number>>;
   /** Called when a new run starts (clear figures). */
   cleared?(): void;
 }
@@ -41,6 +47,8 @@ export class LiveRun<T extends FieldTable> {
   /** Increments with every new run: exercises grade only runs started after a prediction. */
   runNumber = 0;
   handle: RunHandle | null = null;
+  private plans: RunPlan[] = [];
+  private index = 0;
   private visible = false;
   private autoPaused = false;
   private started = false;
@@ -74,17 +82,25 @@ export class LiveRun<T extends FieldTable> {
     announceState({ widget: this.id, state: s, metrics: this.metrics, run: this.runNumber });
   }
 
-  private onMessage = (m: FromWorker) => {
+  private onMessage = async (m: FromWorker) => {
     switch (m.type) {
       case 'ready':
         this.backend = `${m.backend.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${m.backend.reason}; ${m.members} model${m.members === 1 ? '' : 's'} × ${m.parameters} parameters`;
         if (this.state === 'loading') this.setState(this.autoPaused ? 'paused' : 'running');
         return;
       case 'progress':
-      case 'done':
-        this.metrics = this.hooks.report(m, this.config);
-        this.progress = Math.min(1, m.step / this.config_steps());
-        if (m.type === 'done') {
+      case 'done': {
+        const count = this.plans.length;
+        const run = this.runNumber;
+        const index = this.index;
+        const metrics = await this.hooks.report(m, this.config, index);
+        if (run !== this.runNumber || index !== this.index) return; // superseded while waiting
+        this.metrics = metrics;
+        this.progress = Math.min(1, (this.index + m.step / this.plans[this.index].spec.steps) / count);
+        if (m.type === 'done' && this.index + 1 < count) {
+          this.index++;
+          this.launch(false);
+        } else if (m.type === 'done') {
           this.progress = 1;
           this.setState('done');
         } else if (this.state === 'running' || this.state === 'paused') {
@@ -92,6 +108,7 @@ export class LiveRun<T extends FieldTable> {
           announceState({ widget: this.id, state: this.state, metrics: this.metrics, run: this.runNumber });
         }
         return;
+      }
       case 'diverged':
         this.message = m.message;
         this.metrics = { ...this.metrics, step: m.step, diverged: m.members.length };
@@ -109,10 +126,6 @@ export class LiveRun<T extends FieldTable> {
     }
   };
 
-  private config_steps(): number {
-    return (this.config as Record<string, number>).steps ?? 1;
-  }
-
   /** Start a fresh run with the current configuration. */
   start(paused = false) {
     this.handle?.stop();
@@ -122,11 +135,12 @@ export class LiveRun<T extends FieldTable> {
     this.progress = 0;
     this.runNumber++;
     this.hooks.cleared?.();
-    let plan: RunPlan;
     try {
       const bad = validateConfig(this.table, this.config);
       if (bad.length) throw new RangeError(`${bad.join(' ')} Change the setting to run again.`);
-      plan = this.hooks.plan(this.config);
+      const plan = this.hooks.plan(this.config);
+      this.plans = Array.isArray(plan) ? plan : [plan];
+      this.index = 0;
     } catch (e) {
       this.message = (e as Error).message;
       this.progress = null;
@@ -136,8 +150,14 @@ export class LiveRun<T extends FieldTable> {
     this.started = true;
     this.autoPaused = paused;
     this.setState('loading');
+    this.launch(paused);
+  }
+
+  /** Start the current plan in the worker (the previous run of a sequence is stopped first). */
+  private launch(paused: boolean) {
+    this.handle?.stop();
     this.handle = startRun(
-      { ...plan, reportEvery: SPEED_CALLS[this.speed] ?? 2, backend: preferredBackend(), paused },
+      { ...this.plans[this.index], reportEvery: SPEED_CALLS[this.speed] ?? 2, backend: preferredBackend(), paused },
       this.onMessage,
     );
   }
