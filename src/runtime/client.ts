@@ -81,6 +81,13 @@ export class RunHandle {
     );
   }
 
+  /** Top Hessian eigenvalue of one member's full-batch training loss (power iteration on HVPs). */
+  hessian(member: number, iters: number, init?: Float32Array): Promise<{ step: number; value: number; vector: Float32Array }> {
+    return this.request({ type: 'hessian', runId: this.runId, requestId: nextRequestId++, member, iters, init }, (m) =>
+      m.type === 'hessianResult' ? { step: m.step, value: m.value, vector: m.vector } : undefined,
+    );
+  }
+
   /** Outputs [E, n, out] of every member at n inputs. */
   predict(X: Float32Array, n: number): Promise<{ pred: Float32Array; shape: number[] }> {
     return this.request({ type: 'predict', runId: this.runId, requestId: nextRequestId++, X, n }, (m) =>

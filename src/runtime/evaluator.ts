@@ -3,14 +3,15 @@
  * predictions at arbitrary inputs (compiled once per input count, then cached).
  */
 import type { Model } from '../engine/models';
-import { evalGraph, gridGraph, predictGraph } from '../engine/programs';
-import { type Backend, floatTensor, Program, readFloats } from './ort';
+import { evalGraph, gradientGraph, gridGraph, predictGraph } from '../engine/programs';
+import { type Backend, floatTensor, intTensor, Program, readFloats } from './ort';
 import type { EvalResult, EvalSet } from './protocol';
 
 export class Evaluator {
   private evals: { set: EvalSet; program: Program }[] = [];
   private predictors = new Map<number, Program>();
   private planes = new Map<string, Program>();
+  private gradientPrograms = new Map<string, Program>();
 
   private constructor(
     private readonly model: Model,
@@ -89,8 +90,33 @@ export class Evaluator {
     };
   }
 
+  /** Full-batch gradients of the loss on a dataset at several parameter points (each of length P). */
+  async gradients(set: EvalSet, points: Float32Array[]): Promise<Float32Array[]> {
+    const E = points.length;
+    const P = this.model.size;
+    const n = set.data.n;
+    const key = `${set.name}:${n}:${E}`;
+    let program = this.gradientPrograms.get(key);
+    if (!program) {
+      program = await Program.create(gradientGraph({ model: this.model, loss: set.loss, members: E, batch: n, data: { n } }), this.backend);
+      this.gradientPrograms.set(key, program);
+    }
+    const theta = new Float32Array(E * P);
+    points.forEach((p, e) => theta.set(p, e * P));
+    const idx = new Int32Array(E * n);
+    for (let e = 0; e < E; e++) for (let i = 0; i < n; i++) idx[e * n + i] = i;
+    const out = await program.run({
+      theta: floatTensor(theta, [E, P]),
+      X: floatTensor(set.data.X, [n, set.data.inDim]),
+      Y: floatTensor(set.data.Y, [n, set.data.outDim]),
+      idx: intTensor(idx, [E, n]),
+    });
+    const g = await readFloats(out.grad);
+    return points.map((_, e) => Float32Array.from(g.subarray(e * P, (e + 1) * P)));
+  }
+
   async release(): Promise<void> {
     for (const { program } of this.evals) await program.release();
-    for (const p of [...this.predictors.values(), ...this.planes.values()]) await p.release();
+    for (const p of [...this.predictors.values(), ...this.planes.values(), ...this.gradientPrograms.values()]) await p.release();
   }
 }

@@ -34,6 +34,15 @@ export type ToWorker =
   | { type: 'snapshot'; runId: number; requestId: number }
   | { type: 'predict'; runId: number; requestId: number; X: Float32Array; n: number }
   | {
+      type: 'hessian';
+      runId: number;
+      requestId: number;
+      member: number;
+      iters: number;
+      /** Warm start: the previous top eigenvector. */
+      init?: Float32Array;
+    }
+  | {
       type: 'plane';
       runId: number;
       requestId: number;
@@ -61,5 +70,6 @@ export type FromWorker =
   | { type: 'error'; runId: number; message: string }
   | { type: 'snapshot'; runId: number; requestId: number; step: number; params: Float32Array }
   | { type: 'prediction'; runId: number; requestId: number; pred: Float32Array; shape: number[] }
+  | { type: 'hessianResult'; runId: number; requestId: number; step: number; value: number; vector: Float32Array }
   | { type: 'planeResult'; runId: number; requestId: number; loss: Float32Array; acc: Float32Array | null }
   | { type: 'notice'; runId: number; message: string };

@@ -4,6 +4,8 @@
  * client.ts with the messages of protocol.ts. Runs are advanced round-robin in small chunks so
  * that pause, step and stop messages are handled between chunks.
  */
+import { topHessianEigenvalue } from '../engine/analysis/hessian';
+import { makeRng } from '../engine/random';
 import { buildModel } from '../engine/spec';
 import { Evaluator } from './evaluator';
 import { type Backend, type BackendChoice, chooseBackend, configureOrt, ort } from './ort';
@@ -185,6 +187,16 @@ function handle(msg: Exclude<ToWorker, { type: 'start' }>) {
         void enqueue(run, async () => {
           const params = await run.trainer.params();
           post({ type: 'snapshot', runId: msg.runId, requestId: msg.requestId, step: run.trainer.stepsDone, params });
+        });
+      return;
+    case 'hessian':
+      if (run)
+        void enqueue(run, async () => {
+          const P = run.trainer.model.size;
+          const theta = (await run.trainer.params()).slice(msg.member * P, (msg.member + 1) * P);
+          const set = { name: 'train', data: run.msg.data, loss: run.msg.spec.loss };
+          const r = await topHessianEigenvalue((pts) => run.evaluator.gradients(set, pts), theta, makeRng(msg.requestId), { iters: msg.iters, init: msg.init });
+          post({ type: 'hessianResult', runId: msg.runId, requestId: msg.requestId, step: run.trainer.stepsDone, value: r.value, vector: r.vector });
         });
       return;
     case 'plane':

@@ -14,6 +14,8 @@ export interface RunPlan {
   spec: RunSpec;
   data: Dataset;
   evals: EvalSet[];
+  /** Report every this many calls, whatever the speed setting (for figures that measure at fixed steps). */
+  reportEvery?: number;
 }
 
 type Report = Extract<FromWorker, { type: 'progress' | 'done' }>;
@@ -157,7 +159,7 @@ export class LiveRun<T extends FieldTable> {
   private launch(paused: boolean) {
     this.handle?.stop();
     this.handle = startRun(
-      { ...this.plans[this.index], reportEvery: SPEED_CALLS[this.speed] ?? 2, backend: preferredBackend(), paused },
+      { ...this.plans[this.index], reportEvery: this.plans[this.index].reportEvery ?? SPEED_CALLS[this.speed] ?? 2, backend: preferredBackend(), paused },
       this.onMessage,
     );
   }
