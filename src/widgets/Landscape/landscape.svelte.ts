@@ -14,6 +14,7 @@ export const LANDSCAPE_FIELDS = {
   steps: { kind: 'int', default: LANDSCAPE_DEFAULTS.steps, min: 20, max: 20000, label: 'Steps' },
   mode: { kind: 'enum', default: 'filter', options: ['filter', 'raw', 'pca'], label: 'Directions' },
   rescale: { kind: 'float', default: 1, min: 0.01, max: 100, label: 'Rescale layer 1 by' },
+  side: { kind: 'int', default: SLICE_SIDE, min: 8, max: 128, label: 'Grid side' },
 } satisfies FieldTable;
 
 export interface Slice {
@@ -72,14 +73,14 @@ export class LandscapeController {
     const f = sliceFrame(this.spec, theta, c.mode as SliceMode, this.trajectory, c.rescale, c.seed);
     const extent = f.path.length ? 1.15 * Math.max(SLICE_EXTENT * 0.2, ...f.path.flat().map(Math.abs)) : SLICE_EXTENT;
     const t0 = performance.now();
-    const grid = await h.plane({ set: 'train', theta0: f.center, d1: f.d1, d2: f.d2, coords: gridCoords(SLICE_SIDE, extent) });
+    const grid = await h.plane({ set: 'train', theta0: f.center, d1: f.d1, d2: f.d2, coords: gridCoords(c.side, extent) });
     const sliceMs = performance.now() - t0;
     const lc = LINE.map((a) => a * extent);
     const coords1 = new Float32Array(lc.flatMap((a) => [a, 0]));
     const coords2 = new Float32Array(lc.flatMap((b) => [0, b]));
     const line1 = (await h.plane({ set: 'train', theta0: f.center, d1: f.d1, d2: f.d2, coords: coords1 })).loss;
     const line2 = (await h.plane({ set: 'train', theta0: f.center, d1: f.d1, d2: f.d2, coords: coords2 })).loss;
-    this.slice = { side: SLICE_SIDE, extent, loss: grid.loss, line1, line2, lineCoords: lc, path: f.path, step: this.step };
+    this.slice = { side: c.side, extent, loss: grid.loss, line1, line2, lineCoords: lc, path: f.path, step: this.step };
     this.busy = false;
     return {
       sliceStep: this.step,
