@@ -6,7 +6,11 @@
 import type { Graph, Tensor } from './graph';
 import { abs, exp, greater, log, mul, reduceMaxNoGrad, reduceMean, reduceSum, relu, sigmoid, softmax, sub, toFloat, add, neg } from './ops';
 
-export type LossKind = 'mse' | 'half-mse' | 'bce' | 'softmax-ce';
+/**
+ * 'value': the model's output already is the loss (analytic landscapes such as two-wells); the loss
+ * is its mean over the batch.
+ */
+export type LossKind = 'mse' | 'half-mse' | 'bce' | 'softmax-ce' | 'value';
 
 /** Mean over every axis but the first (the member axis). */
 function meanPerMember(G: Graph, x: Tensor): Tensor {
@@ -58,6 +62,8 @@ export function lossFor(G: Graph, kind: LossKind, pred: Tensor, target: Tensor):
       return bceWithLogits(G, pred, target);
     case 'softmax-ce':
       return softmaxCrossEntropy(G, pred, target);
+    case 'value':
+      return meanPerMember(G, pred);
   }
 }
 
@@ -66,7 +72,7 @@ export function lossFor(G: Graph, kind: LossKind, pred: Tensor, target: Tensor):
  * with the label; multi-class: the true class's logit is the largest. Regression has no accuracy.
  */
 export function accuracy(G: Graph, kind: LossKind, pred: Tensor, target: Tensor): Tensor | null {
-  if (kind === 'mse' || kind === 'half-mse') return null;
+  if (kind === 'mse' || kind === 'half-mse' || kind === 'value') return null;
   return G.untaped(() => {
     if (kind === 'bce') {
       const signed = mul(G, pred, sub(G, mul(G, target, G.scalar(2)), G.scalar(1)));

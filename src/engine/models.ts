@@ -6,7 +6,7 @@
  * gives landscape directions and optimizer state the same flat shape.
  */
 import type { Graph, Tensor } from './graph';
-import { add, matmul, mul, relu, tanh } from './ops';
+import { add, exp, expand, matmul, mul, reduceSum, relu, sub, tanh } from './ops';
 import { makeRng } from './random';
 
 export type Init =
@@ -133,4 +133,38 @@ export function unpackMember(model: Model, theta: ArrayLike<number>, member = 0)
     out[p.name] = Float64Array.from({ length: p.size }, (_, i) => theta[member * model.size + p.offset + i]);
   }
   return out;
+}
+
+export interface Well {
+  center: [number, number];
+  width: number;
+}
+
+/**
+ * An analytic two-parameter landscape: Gaussian wells of equal depth and different widths,
+ *   L(w) = 1 − Σᵢ exp(−‖w − μᵢ‖² / (2σᵢ²)),
+ * used with the 'value' loss (the output is the loss; the input only sets the batch shape).
+ * Gradient descent from random starts shows how much of the plane drains into each well.
+ */
+export function twoWells(wells: Well[], box: number): Model {
+  const { params, size } = layoutParams([{ name: 'w', shape: [1, 2], init: { kind: 'uniform', low: -box, high: box }, isBias: false }]);
+  return {
+    kind: 'two-wells',
+    inDim: 1,
+    outDim: 1,
+    params,
+    size,
+    forward(G, p, x) {
+      const w = p.w; // [E, 1, 2]
+      let out: Tensor = G.constant([1], [1, 1, 1]);
+      for (const well of wells) {
+        const d = sub(G, w, G.constant(well.center, [1, 1, 2]));
+        const sq = reduceSum(G, mul(G, d, d), [-1], true); // [E, 1, 1]
+        out = sub(G, out, exp(G, mul(G, sq, G.scalar(-1 / (2 * well.width * well.width)))));
+      }
+      const E = w.shape[0];
+      const B = x.shape[x.shape.length - 2];
+      return expand(G, out, [E, B, 1]);
+    },
+  };
 }

@@ -3,21 +3,25 @@
  * permalink encodes. `buildModel` turns a spec into the Model that programs are built from.
  */
 import type { LossKind } from './losses';
-import { type Activation, type Model, mlp } from './models';
+import { type Activation, type Model, mlp, twoWells, type Well } from './models';
 import type { OptimizerConfig } from './optimizers';
 
-export type ModelSpec = {
-  kind: 'mlp';
-  widths: number[];
-  activation: Activation;
-  initScale?: number;
-  bias?: boolean;
-};
+export type ModelSpec =
+  | {
+      kind: 'mlp';
+      widths: number[];
+      activation: Activation;
+      initScale?: number;
+      bias?: boolean;
+    }
+  | { kind: 'two-wells'; wells: Well[]; box: number };
 
 export function buildModel(spec: ModelSpec): Model {
   switch (spec.kind) {
     case 'mlp':
       return mlp(spec);
+    case 'two-wells':
+      return twoWells(spec.wells, spec.box);
   }
 }
 

@@ -81,6 +81,16 @@ const CASES: Case[] = [
       expect(m.smallBatchHighLrTestAcc).toBeGreaterThan(0.9);
     },
   },
+  {
+    id: 'basins',
+    chapter: '/chapters/loss-landscapes/',
+    tiny: { starts: 20, steps: 40 },
+    check: (m, full) => {
+      expect(m.fracNarrow + m.fracWide + m.fracPlateau).toBeCloseTo(1, 3);
+      if (!full) return;
+      expect(m.fracWide).toBeGreaterThan(2 * m.fracNarrow);
+    },
+  },
 ];
 
 for (const config of ['wasm', 'webgpu'] as Config[]) {
