@@ -42,6 +42,22 @@ describe('hundred-seeds on WASM', () => {
     await page.close();
   });
 
+  it('pauses when scrolled away and resumes when scrolled back', async () => {
+    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 50, steps: 3000 })}`);
+    await scrollToWidget(page);
+    await waitForWidget(page, W, ['running']);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const paused = await waitForWidget(page, W, ['paused', 'done']);
+    expect(paused.state).toBe('paused');
+    const stepAtPause = paused.metrics.step ?? 0;
+    await page.waitForTimeout(1500);
+    expect((await widgetInfo(page, W)).metrics.step ?? 0).toBeLessThanOrEqual(stepAtPause + 100);
+    await scrollToWidget(page);
+    const done = await waitForWidget(page, W, ['done']);
+    expect(done.metrics.step).toBe(3000);
+    await page.close();
+  });
+
   it('a permalink restores its run, and replays it exactly', async () => {
     const link = `${CHAPTER}?${q({ members: 12, seed: 7, steps: 100, lr: 0.2, varyInit: 1, varyOrder: 0 })}#${W}`;
     const runs = [];
