@@ -35,6 +35,13 @@ export interface Dataset {
   outDim: number;
 }
 
+/** A dataset every member is evaluated on at each report (e.g. a held-out or cue-conflict set). */
+export interface EvalSet {
+  name: string;
+  data: Dataset;
+  loss: LossKind;
+}
+
 export interface RunSpec {
   model: ModelSpec;
   loss: LossKind;

@@ -3,16 +3,10 @@
  * Every message carries the run id it belongs to; replies for a run that is no longer current
  * are dropped by the client, so a reset never shows stale numbers.
  */
-import type { LossKind } from '../engine/losses';
-import type { Dataset, RunSpec } from '../engine/spec';
+import type { Dataset, EvalSet, RunSpec } from '../engine/spec';
 import type { BackendPreference, BackendChoice } from './ort';
 
-/** A dataset every member is evaluated on at each report (e.g. a held-out or cue-conflict set). */
-export interface EvalSet {
-  name: string;
-  data: Dataset;
-  loss: LossKind;
-}
+export type { EvalSet };
 
 export type ToWorker =
   | {

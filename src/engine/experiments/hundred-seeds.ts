@@ -5,7 +5,7 @@
  * the fraction of conflict inputs on which a model sides with x₀ shows which cue it learned.
  */
 import { twoCue } from '../datasets';
-import type { Dataset, RunSpec } from '../spec';
+import type { Dataset, EvalSet, RunSpec } from '../spec';
 
 export interface HundredSeedsConfig {
   /** Number of models (ensemble members). */
@@ -43,6 +43,8 @@ export function hundredSeedsExperiment(c: HundredSeedsConfig): {
   data: Dataset;
   test: Dataset;
   conflict: Dataset;
+  /** Both test sets, as the evaluations a run reports: 'test' (in distribution) and 'conflict'. */
+  evals: EvalSet[];
 } {
   const seeds = Array.from({ length: c.members }, (_, i) => c.seed + i);
   const spec: RunSpec = {
@@ -57,11 +59,17 @@ export function hundredSeedsExperiment(c: HundredSeedsConfig): {
     fused: 10,
     steps: c.steps,
   };
+  const test = twoCue({ n: 512, seed: DATA_SEED + 1, noiseDims: NOISE_DIMS });
+  const conflict = twoCue({ n: 512, seed: DATA_SEED + 2, noiseDims: NOISE_DIMS, conflict: true });
   return {
     spec,
     data: twoCue({ n: c.n, seed: DATA_SEED, noiseDims: NOISE_DIMS }),
-    test: twoCue({ n: 512, seed: DATA_SEED + 1, noiseDims: NOISE_DIMS }),
-    conflict: twoCue({ n: 512, seed: DATA_SEED + 2, noiseDims: NOISE_DIMS, conflict: true }),
+    test,
+    conflict,
+    evals: [
+      { name: 'test', data: test, loss: 'bce' },
+      { name: 'conflict', data: conflict, loss: 'bce' },
+    ],
   };
 }
 

@@ -50,14 +50,7 @@ export class HundredSeedsController {
           y: ex.data.X[i * ex.data.inDim + 1],
           label: ex.data.Y[i],
         }));
-        return {
-          spec: ex.spec,
-          data: ex.data,
-          evals: [
-            { name: 'test', data: ex.test, loss: 'bce' },
-            { name: 'conflict', data: ex.conflict, loss: 'bce' },
-          ],
-        };
+        return { spec: ex.spec, data: ex.data, evals: ex.evals };
       },
       report: (r) => {
         const test = r.evals.find((e) => e.name === 'test')?.acc;

@@ -35,10 +35,10 @@ export class LineBarrierController {
     this.live = new LiveRun('two-solutions', LINE_FIELDS, {
       plan: (c) => {
         const ex = hundredSeedsExperiment({ ...HUNDRED_SEEDS_DEFAULTS, ...c });
-        return { spec: ex.spec, data: ex.data, evals: [{ name: 'conflict', data: ex.conflict, loss: 'bce' }] };
+        return { spec: ex.spec, data: ex.data, evals: ex.evals };
       },
       report: async (r, c) => {
-        const conflict = r.evals[0].acc!;
+        const conflict = r.evals.find((e) => e.name === 'conflict')!.acc!;
         this.followsX0 = conflict;
         const base = { step: r.step, loss: r4(r.loss.reduce((s, v) => s + v, 0) / r.loss.length) };
         const h = this.live.handle;

@@ -37,20 +37,13 @@ export class PathKnobsController {
       plan: (c) =>
         conditions.map((k) => {
           const ex = hundredSeedsExperiment({ ...HUNDRED_SEEDS_DEFAULTS, ...c, ...k.over });
-          return {
-            spec: ex.spec,
-            data: ex.data,
-            evals: [
-              { name: 'test', data: ex.test, loss: 'bce' },
-              { name: 'conflict', data: ex.conflict, loss: 'bce' },
-            ],
-          };
+          return { spec: ex.spec, data: ex.data, evals: ex.evals };
         }),
       report: (r, _c, index) => {
         const prev = this.live.metrics;
         if (r.type !== 'done') return { ...prev, condition: index };
-        const s = behaviourSpread(r.evals[1].acc!);
-        const accMin = Math.min(...r.evals[0].acc!);
+        const s = behaviourSpread(r.evals.find((e) => e.name === 'conflict')!.acc!);
+        const accMin = Math.min(...r.evals.find((e) => e.name === 'test')!.acc!);
         this.rows[index] = { ...this.rows[index], range: s.range, sd: s.sd, accMin };
         return { ...prev, condition: index, [camel(conditions[index].id)]: r4(s.range) };
       },
