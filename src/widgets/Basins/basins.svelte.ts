@@ -8,7 +8,7 @@ import { BASIN_BOX, BASIN_DEFAULTS, basinExperiment, basinFractions, basinWells,
 import { initParams } from '../../engine/models';
 import { buildModel } from '../../engine/spec';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 export const BASIN_FIELDS = {
   starts: { kind: 'int', default: BASIN_DEFAULTS.starts, min: 1, max: 4000, label: 'Random starts' },
@@ -20,7 +20,6 @@ export const BASIN_FIELDS = {
 } satisfies FieldTable;
 
 export const MAP_SIDE = 48;
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 export class BasinsController {
   starts = $state.raw<Float32Array | null>(null);
@@ -47,7 +46,7 @@ export class BasinsController {
         const labels = classifyBasins(this.positions, basinWells({ ...BASIN_DEFAULTS, ...c }));
         const f = basinFractions(labels);
         if (r.type === 'done') this.labels = labels;
-        return { step: r.step, starts: c.starts, fracNarrow: r4(f.narrow), fracWide: r4(f.wide), fracPlateau: r4(f.plateau) };
+        return { step: r.step, starts: c.starts, fracNarrow: roundMetric(f.narrow), fracWide: roundMetric(f.wide), fracPlateau: roundMetric(f.plateau) };
       },
       cleared: () => {
         this.positions = this.labels = this.landscape = null;

@@ -5,7 +5,7 @@
  */
 import { EOS_DEFAULTS, edgeOfStabilityExperiment, eosSummary } from '../../engine/experiments/edge-of-stability';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 export const EOS_FIELDS = {
   lr: { kind: 'float', default: EOS_DEFAULTS.lr, min: 1e-4, max: 100, label: 'Step size η' },
@@ -19,7 +19,6 @@ export interface TracePoint {
   loss: number;
 }
 
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 export class EdgeOfStabilityController {
   trace = $state.raw<TracePoint[]>([]);
@@ -42,12 +41,12 @@ export class EdgeOfStabilityController {
         const s = eosSummary(this.trace, c.lr);
         return {
           step: r.step,
-          loss: r4(r.loss[0]),
-          sharpness: r4(e.value),
-          threshold: r4(s.threshold),
-          sharpnessEarly: r4(s.early),
-          sharpnessLate: r4(s.meanLate),
-          ratioLate: r4(s.ratioLate),
+          loss: roundMetric(r.loss[0]),
+          sharpness: roundMetric(e.value),
+          threshold: roundMetric(s.threshold),
+          sharpnessEarly: roundMetric(s.early),
+          sharpnessLate: roundMetric(s.meanLate),
+          ratioLate: roundMetric(s.ratioLate),
           lossRises: s.lossRises,
         };
       },

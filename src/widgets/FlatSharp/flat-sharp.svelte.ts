@@ -5,7 +5,7 @@
 import { FLAT_SHARP_CONDITIONS, flatSharpExperiment, PERTURBATION_RADII, perturbationDirections } from '../../engine/experiments/flat-sharp';
 import { buildModel } from '../../engine/spec';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 export const FLAT_SHARP_FIELDS = {
   seed: { kind: 'int', default: 1, min: 0, max: 1_000_000, label: 'First seed' },
@@ -26,7 +26,6 @@ export interface FlatSharpRow {
   perturbed: Float32Array | null;
 }
 
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
 
 export class FlatSharpController {
@@ -67,7 +66,7 @@ export class FlatSharpController {
           testAcc: mean(r.evals[0].acc!),
           perturbed,
         };
-        return { ...prev, [`${cond.id}Sharpness`]: r4(mean(sharpness)), [`${cond.id}TestAcc`]: r4(mean(r.evals[0].acc!)) };
+        return { ...prev, [`${cond.id}Sharpness`]: roundMetric(mean(sharpness)), [`${cond.id}TestAcc`]: roundMetric(mean(r.evals[0].acc!)) };
       },
       cleared: reset,
     });

@@ -4,7 +4,7 @@
  */
 import { fanInputs, fanSpread, GAP_FAN_DEFAULTS, gapFanExperiment } from '../../engine/experiments/gap-fan';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 const D = GAP_FAN_DEFAULTS;
 export const GAP_FAN_FIELDS = {
@@ -15,7 +15,6 @@ export const GAP_FAN_FIELDS = {
 } satisfies FieldTable;
 
 export const XS = fanInputs();
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 export class GapFanController {
   /** Member outputs at XS, [E, XS.length]. */
@@ -32,12 +31,12 @@ export class GapFanController {
       },
       report: async (r, c) => {
         const h = this.live.handle;
-        const base = { step: r.step, loss: r4(Math.max(...r.loss)), members: r.loss.length };
+        const base = { step: r.step, loss: roundMetric(Math.max(...r.loss)), members: r.loss.length };
         if (!h) return base;
         const { pred } = await h.predict(XS, XS.length);
         this.curves = pred;
         const s = fanSpread(pred, XS, c.members);
-        return { ...base, spreadData: r4(s.spreadData), spreadGap: r4(s.spreadGap), spreadBeyond: r4(s.spreadBeyond) };
+        return { ...base, spreadData: roundMetric(s.spreadData), spreadGap: roundMetric(s.spreadGap), spreadBeyond: roundMetric(s.spreadBeyond) };
       },
       cleared: () => (this.curves = null),
     });

@@ -4,7 +4,7 @@
  */
 import { HUNDRED_SEEDS_DEFAULTS, hundredSeedsExperiment, spreadSummary } from '../../engine/experiments/hundred-seeds';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 const D = HUNDRED_SEEDS_DEFAULTS;
 export const HUNDRED_SEEDS_FIELDS = {
@@ -61,7 +61,7 @@ export class HundredSeedsController {
         const s = spreadSummary(test, conflict);
         const meanLoss = r.loss.reduce((a, b) => a + b, 0) / r.loss.length;
         if (r.type === 'done' && this.selected !== null) void this.select(this.selected);
-        return { step: r.step, loss: round(meanLoss), members: test.length, ...mapRound(s) };
+        return { step: r.step, loss: roundMetric(meanLoss), members: test.length, ...mapRound(s) };
       },
       cleared: () => {
         this.testAcc = null;
@@ -82,9 +82,6 @@ export class HundredSeedsController {
   }
 }
 
-function round(v: number) {
-  return Math.round(v * 1e4) / 1e4;
-}
 function mapRound(o: Record<string, number>) {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v)]));
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, roundMetric(v)]));
 }

@@ -6,7 +6,7 @@ import { gridCoords } from '../../engine/analysis/landscape';
 import { LANDSCAPE_DEFAULTS, landscapeExperiment, SLICE_EXTENT, SLICE_SIDE, sliceFrame, type SliceMode } from '../../engine/experiments/landscape-slice';
 import type { RunSpec } from '../../engine/spec';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 export const LANDSCAPE_FIELDS = {
   seed: { kind: 'int', default: LANDSCAPE_DEFAULTS.seed, min: 0, max: 1_000_000, label: 'Seed' },
@@ -29,7 +29,6 @@ export interface Slice {
 }
 
 const LINE = Array.from({ length: 65 }, (_, i) => -1 + i / 32);
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 export class LandscapeController {
   slice = $state.raw<Slice | null>(null);
@@ -48,7 +47,7 @@ export class LandscapeController {
       },
       report: async (r) => {
         const h = this.live.handle;
-        const base = { ...this.live.metrics, step: r.step, loss: r4(r.loss[0]) };
+        const base = { ...this.live.metrics, step: r.step, loss: roundMetric(r.loss[0]) };
         if (!h) return base;
         const snap = await h.snapshot();
         this.trajectory.push(snap.params);
@@ -86,10 +85,10 @@ export class LandscapeController {
       sliceStep: this.step,
       gridPoints: grid.loss.length,
       sliceMs: Math.round(sliceMs),
-      centerLoss: r4(line1[32]),
-      gridMin: r4(Math.min(...grid.loss)),
-      gridMax: r4(Math.max(...grid.loss)),
-      explained: f.explained.length ? r4(f.explained[0] + f.explained[1]) : 0,
+      centerLoss: roundMetric(line1[32]),
+      gridMin: roundMetric(Math.min(...grid.loss)),
+      gridMax: roundMetric(Math.max(...grid.loss)),
+      explained: f.explained.length ? roundMetric(f.explained[0] + f.explained[1]) : 0,
     };
   }
 

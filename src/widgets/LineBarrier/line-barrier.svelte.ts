@@ -6,7 +6,7 @@
 import { HUNDRED_SEEDS_DEFAULTS, hundredSeedsExperiment } from '../../engine/experiments/hundred-seeds';
 import { barrierHeight, lineAlphas, lineCoords } from '../../engine/experiments/mode-connectivity';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 export const LINE_FIELDS = {
   members: { kind: 'int', default: 12, min: 2, max: 100, label: 'Models' },
@@ -16,7 +16,6 @@ export const LINE_FIELDS = {
 } satisfies FieldTable;
 
 export const ALPHAS = lineAlphas();
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 export class LineBarrierController {
   followsX0 = $state.raw<Float32Array | null>(null);
@@ -40,7 +39,7 @@ export class LineBarrierController {
       report: async (r, c) => {
         const conflict = r.evals.find((e) => e.name === 'conflict')!.acc!;
         this.followsX0 = conflict;
-        const base = { step: r.step, loss: r4(r.loss.reduce((s, v) => s + v, 0) / r.loss.length) };
+        const base = { step: r.step, loss: roundMetric(r.loss.reduce((s, v) => s + v, 0) / r.loss.length) };
         const h = this.live.handle;
         if (!h) return base;
         if (!this.earlyAsked && r.step >= c.steps / 4) {
@@ -82,8 +81,8 @@ export class LineBarrierController {
     this.seedsLine = await this.along(this.member(this.final, this.a), this.member(this.final, this.b));
     this.checkpointLine = await this.along(this.member(this.early, this.a), this.member(this.final, this.a));
     return {
-      barrierSeeds: r4(barrierHeight(ALPHAS, this.seedsLine)),
-      barrierCheckpoints: r4(barrierHeight(ALPHAS, this.checkpointLine)),
+      barrierSeeds: roundMetric(barrierHeight(ALPHAS, this.seedsLine)),
+      barrierCheckpoints: roundMetric(barrierHeight(ALPHAS, this.checkpointLine)),
       seedA: this.a,
       seedB: this.b,
     };

@@ -6,7 +6,7 @@
 import { HUNDRED_SEEDS_DEFAULTS, hundredSeedsExperiment } from '../../engine/experiments/hundred-seeds';
 import { behaviourSpread, knobConditions } from '../../engine/experiments/knobs';
 import type { FieldTable } from '../../lib/permalink';
-import { LiveRun } from '../frame/live-run.svelte';
+import { LiveRun, roundMetric } from '../frame/live-run.svelte';
 
 export const KNOB_FIELDS = {
   members: { kind: 'int', default: 50, min: 2, max: 300, label: 'Models per condition' },
@@ -23,7 +23,6 @@ export interface KnobRow {
 }
 
 const camel = (id: string) => id.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 export class PathKnobsController {
   rows = $state<KnobRow[]>([]);
@@ -45,7 +44,7 @@ export class PathKnobsController {
         const s = behaviourSpread(r.evals.find((e) => e.name === 'conflict')!.acc!);
         const accMin = Math.min(...r.evals.find((e) => e.name === 'test')!.acc!);
         this.rows[index] = { ...this.rows[index], range: s.range, sd: s.sd, accMin };
-        return { ...prev, condition: index, [camel(conditions[index].id)]: r4(s.range) };
+        return { ...prev, condition: index, [camel(conditions[index].id)]: roundMetric(s.range) };
       },
       cleared: reset,
     });

@@ -35,6 +35,9 @@ export interface LiveRunHooks<C> {
   cleared?(): void;
 }
 
+/** Headline numbers carry 4 decimals: enough to read, stable to compare in data-metrics. */
+export const roundMetric = (v: number) => Math.round(v * 1e4) / 1e4;
+
 const SPEED_CALLS = { 1: 1, 2: 2, 5: 6 } as Record<number, number>;
 
 export class LiveRun<T extends FieldTable> {
