@@ -10,9 +10,10 @@ import { remarkCitations } from './src/markdown/citations.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
 import { fileURLToPath } from 'node:url';
 
-// The browser gets onnxruntime-web's non-bundled build, which loads its wasm runtime from
-// public/ort/<version>/ (see scripts/copy-ort-assets.mjs); Node tests use the package's node build.
-const ortBrowser = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/ort.min.mjs', import.meta.url));
+// The browser gets onnxruntime-web's non-bundled builds, which load their wasm runtime from
+// public/ort/<version>/ (see scripts/copy-ort-assets.mjs): the JSEP build (WebGPU and WASM) and
+// the plain WASM build (src/runtime/ort.ts picks one per worker). Node tests use the node build.
+const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modules/onnxruntime-web/dist/${f}`, import.meta.url));
 
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
@@ -28,7 +29,12 @@ export default defineConfig({
   vite: {
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
-    resolve: { alias: [{ find: /^onnxruntime-web$/, replacement: ortBrowser }] },
+    resolve: {
+      alias: [
+        { find: /^onnxruntime-web$/, replacement: ortDist('ort.min.mjs') },
+        { find: /^onnxruntime-web\/wasm$/, replacement: ortDist('ort.wasm.min.mjs') },
+      ],
+    },
     worker: { format: 'es' },
     optimizeDeps: { exclude: ['onnxruntime-web'] },
   },

@@ -25,7 +25,10 @@ export async function buildHarness() {
     outdir: HARNESS_DIR,
     platform: 'browser',
     target: 'es2022',
-    alias: { 'onnxruntime-web': join(root, 'node_modules/onnxruntime-web/dist/ort.min.mjs') },
+    alias: {
+      'onnxruntime-web': join(root, 'node_modules/onnxruntime-web/dist/ort.min.mjs'),
+      'onnxruntime-web/wasm': join(root, 'node_modules/onnxruntime-web/dist/ort.wasm.min.mjs'),
+    },
     define: { 'import.meta.env.BASE_URL': '"/"' },
     logLevel: 'warning',
   });

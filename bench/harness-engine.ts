@@ -6,7 +6,7 @@ import { smoothRegression } from '../src/engine/datasets';
 import { initParams, mlp } from '../src/engine/models';
 import { gridGraph } from '../src/engine/programs';
 import type { RunSpec } from '../src/engine/spec';
-import { type Backend, chooseBackend, configureOrt, floatTensor, ort, Program, readFloats } from '../src/runtime/ort';
+import { type Backend, type BackendPreference, chooseBackend, configureOrt, floatTensor, loadOrt, Program, readFloats } from '../src/runtime/ort';
 import { Trainer } from '../src/runtime/trainer';
 
 export interface TrainBench {
@@ -21,12 +21,16 @@ export interface TrainBench {
 }
 
 async function init() {
-  const chosen = await chooseBackend('auto');
+  const params = new URLSearchParams(location.search);
+  // ?backend=webgpu loads the JSEP build (WebGPU and WASM in one page), as a worker does when
+  // WebGPU is chosen; otherwise the choice a reader's page would make.
+  const chosen = await chooseBackend((params.get('backend') as BackendPreference | null) ?? 'auto');
   // ?threads=N overrides the WASM thread count (for measuring its effect)
-  const t = Number(new URLSearchParams(location.search).get('threads'));
+  const t = Number(params.get('threads'));
   const c = t > 0 ? { ...chosen, threads: t } : chosen;
+  const ort = await loadOrt(c.backend);
   configureOrt(c, new URL(`ort/${ort.env.versions.web}/`, location.href).href);
-  return c;
+  return { ...c, build: c.backend === 'webgpu' ? 'JSEP (WebGPU + WASM)' : 'plain WASM' };
 }
 
 const ready = init();

@@ -32,7 +32,7 @@ function tfForward(params: tf.Tensor[], x: tf.Tensor): tf.Tensor {
   let h = x;
   const L = params.length / 2;
   for (let l = 0; l < L; l++) {
-    h = tf.add(tf.matMul(h as tf.Tensor3D, params[2 * l] as tf.Tensor3D), params[2 * l + 1]);
+    h = tf.add(tf.matMul(h as tf.Tensor3D, params[2 * l] as tf.Tensor3D), params[2 * l + 1]); // 2-D or batched 3-D
     if (l + 1 < L) h = tf.tanh(h);
   }
   return h;
@@ -46,25 +46,29 @@ async function tfTrain(backend: 'wasm' | 'cpu', b: PeerBench) {
   const data = smoothRegression({ n: b.n ?? 1024, seed: 1 });
   const Xall = tf.tensor2d(data.X, [data.n, 2]);
   const Yall = tf.tensor2d(data.Y, [data.n, 1]);
+  // One model is written the way a tf.js user would write it (2-D tensors); an ensemble stacks
+  // members on a leading axis and uses batched matMul.
+  const single = E === 1;
   const vars = layerShapes().flatMap(([i, o]) => [
-    tf.variable(tf.randomNormal([E, i, o], 0, 1 / Math.sqrt(i))),
-    tf.variable(tf.zeros([E, 1, o])),
+    tf.variable(tf.randomNormal(single ? [i, o] : [E, i, o], 0, 1 / Math.sqrt(i))),
+    tf.variable(tf.zeros(single ? [o] : [E, 1, o])),
   ]);
   const opt = tf.train.adam(1e-3);
   const rng = makeRng(1);
   const step = (read: boolean) => {
     const idx = tf.tensor1d(Int32Array.from({ length: B }, () => rng.int(data.n)), 'int32');
     const loss = tf.tidy(() => {
-      const x = tf.broadcastTo(tf.gather(Xall, idx), [E, B, 2]);
+      const rows = tf.gather(Xall, idx);
+      const x = single ? rows : tf.broadcastTo(rows, [E, B, 2]);
       const y = tf.gather(Yall, idx);
-      return opt.minimize(() => tf.sum(tf.mean(tf.square(tf.sub(tfForward(vars, x), y)), [1, 2])) as tf.Scalar, true, vars) as tf.Scalar;
+      return opt.minimize(() => (single ? tf.mean(tf.square(tf.sub(tfForward(vars, x), y))) : tf.sum(tf.mean(tf.square(tf.sub(tfForward(vars, x), y)), [1, 2]))) as tf.Scalar, true, vars) as tf.Scalar;
     });
     idx.dispose();
     const v = read && loss ? loss.dataSync()[0] : NaN;
     loss?.dispose();
     return v;
   };
-  step(true); // warm-up
+  for (let w = 0; w < 5; w++) step(true); // warm-up
   const start = performance.now();
   let last = NaN;
   for (let s = 1; s <= b.steps; s++) {
@@ -156,9 +160,18 @@ function plainGrid(side = 64) {
   return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds };
 }
 
+/** What the tf.js wasm backend runs with (SIMD, threads), for the benchmark's header line. */
+async function tfInfo() {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return { simd: !!simd, threads: !!threads };
+}
+
 declare global {
   interface Window {
-    peerHarness: { tfTrain: typeof tfTrain; tfGrid: typeof tfGrid; plainTrain: typeof plainTrain; plainGrid: typeof plainGrid };
+    peerHarness: { tfInfo: typeof tfInfo; tfTrain: typeof tfTrain; tfGrid: typeof tfGrid; plainTrain: typeof plainTrain; plainGrid: typeof plainGrid };
   }
 }
-window.peerHarness = { tfTrain, tfGrid, plainTrain, plainGrid };
+window.peerHarness = { tfInfo, tfTrain, tfGrid, plainTrain, plainGrid };

@@ -25,7 +25,7 @@ if (gpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--igno
 const browser = await chromium.launch({ executablePath: exe, headless: true, args });
 const page = await browser.newPage();
 page.on('pageerror', (e) => console.error('page error:', e));
-await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+await page.goto(`http://127.0.0.1:${server.address().port}/index.html${gpu ? '?backend=webgpu' : ''}`);
 await page.waitForFunction(() => 'engineHarness' in window && 'peerHarness' in window);
 const env = await page.evaluate(async () => ({
   backend: await window.engineHarness.ready,
@@ -33,7 +33,7 @@ const env = await page.evaluate(async () => ({
   cores: navigator.hardwareConcurrency,
   ua: navigator.userAgent,
 }));
-console.log(`Chromium ${env.ua.match(/Chrome\/([\d.]+)/)?.[1]}, ${env.cores} cores, cross-origin isolated: ${env.isolated}; ${env.backend.reason}`);
+console.log(`Chromium ${env.ua.match(/Chrome\/([\d.]+)/)?.[1]}, ${env.cores} cores, cross-origin isolated: ${env.isolated}; ${env.backend.reason}; onnxruntime-web ${env.backend.build} build`);
 
 const results = [];
 const record = (config, impl, stepsPerSec, note = '') => {

@@ -1,8 +1,14 @@
 /**
- * The only module that imports onnxruntime-web. It chooses the backend once per worker, creates
- * sessions one at a time (concurrent creation collides in initWasm), and wraps runs.
+ * The only module that imports onnxruntime-web. It chooses the backend once per worker, loads the
+ * matching onnxruntime build, creates sessions one at a time (concurrent creation collides in
+ * initWasm), and wraps runs.
+ *
+ * Two builds: WebGPU needs the JSEP build (28 MB of wasm); WASM alone gets the plain build
+ * (14 MB), which also starts at full speed where the JSEP build ran ~3× slower for its first
+ * ~10 s in Chromium (its larger module takes longer to reach optimized code). In Node both
+ * names resolve to the package's node build.
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import type { Graph } from '../engine/graph';
 import { toOnnxBytes } from '../engine/onnx';
 
@@ -58,11 +64,30 @@ export async function chooseBackend(prefer: BackendPreference = 'auto'): Promise
   }
 }
 
+export type OrtTensor = Ort.Tensor;
+
+/** The loaded onnxruntime module (a live binding: set by loadOrt). */
+export let ort: typeof Ort;
+let loading: Promise<typeof Ort> | null = null;
+
+/**
+ * Load onnxruntime once per worker: the JSEP build when WebGPU may be used, else the plain WASM
+ * build. A later call returns the module already loaded (the JSEP build also runs WASM).
+ */
+export function loadOrt(backend: Backend): Promise<typeof Ort> {
+  loading ??= (backend === 'webgpu' ? import('onnxruntime-web') : import('onnxruntime-web/wasm')).then((m) => {
+    const mod = ('InferenceSession' in m ? m : (m as { default: typeof Ort }).default) as typeof Ort;
+    ort = mod;
+    return mod;
+  });
+  return loading;
+}
+
 let configured = false;
 
-/** Set ORT's global flags once: wasm location, thread count. */
+/** Set ORT's global flags once (after loadOrt): wasm location, thread count. */
 export function configureOrt(choice: BackendChoice, wasmPaths?: string): void {
-  if (configured) return;
+  if (configured || !ort) return;
   configured = true;
   ort.env.logLevel = 'error';
   ort.env.wasm.numThreads = choice.threads;
@@ -75,14 +100,15 @@ let creation: Promise<unknown> = Promise.resolve();
 /** A compiled program: one ORT session plus the names it reads and writes. */
 export class Program {
   private constructor(
-    readonly session: ort.InferenceSession,
+    readonly session: Ort.InferenceSession,
     readonly backend: Backend,
   ) {}
 
   /** Create a session for a graph; sessions are created strictly one after another. */
   static async create(graph: Graph, backend: Backend, gpuOutputs: string[] = []): Promise<Program> {
+    await loadOrt(backend);
     const bytes = toOnnxBytes(graph);
-    const options: ort.InferenceSession.SessionOptions = {
+    const options: Ort.InferenceSession.SessionOptions = {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
     };
@@ -94,7 +120,7 @@ export class Program {
     return new Program(await next, backend);
   }
 
-  async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  async run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
     return this.session.run(feeds);
   }
 
@@ -103,18 +129,18 @@ export class Program {
   }
 }
 
-export function floatTensor(data: Float32Array | Float64Array, dims: readonly number[]): ort.Tensor {
+/** Tensors need the module loaded (loadOrt, or any Program.create, first). */
+export function floatTensor(data: Float32Array | Float64Array, dims: readonly number[]): OrtTensor {
   return new ort.Tensor(data instanceof Float64Array ? 'float64' : 'float32', data, dims);
 }
 
-export function intTensor(data: Int32Array, dims: readonly number[]): ort.Tensor {
+export function intTensor(data: Int32Array, dims: readonly number[]): OrtTensor {
   return new ort.Tensor('int32', data, dims);
 }
 
 /** Read a tensor's values, wherever it lives (CPU or GPU buffer). */
-export async function readFloats(t: ort.Tensor): Promise<Float32Array | Float64Array> {
+export async function readFloats(t: OrtTensor): Promise<Float32Array | Float64Array> {
   if (t.location === 'cpu') return t.data as Float32Array | Float64Array;
   return (await t.getData()) as Float32Array | Float64Array;
 }
 
-export { ort };

@@ -8,7 +8,7 @@ import { trainStepGraph } from '../engine/programs';
 import { BatchSampler } from '../engine/sampler';
 import { buildModel, type Dataset, type RunSpec, validateRun } from '../engine/spec';
 import { stateSlots } from '../engine/optimizers';
-import { type Backend, floatTensor, intTensor, ort, Program, readFloats } from './ort';
+import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloats } from './ort';
 
 export interface TrainerOptions {
   backend: Backend;
@@ -33,11 +33,11 @@ export class Trainer {
   readonly history: LossReading[] = [];
   /** Members whose loss or parameters stopped being finite. */
   diverged: number[] = [];
-  private theta: ort.Tensor;
-  private state: ort.Tensor | null;
-  private pendingLoss: ort.Tensor | null = null;
+  private theta: OrtTensor;
+  private state: OrtTensor | null;
+  private pendingLoss: OrtTensor | null = null;
   private readonly sampler: BatchSampler;
-  private readonly fixed: Record<string, ort.Tensor>;
+  private readonly fixed: Record<string, OrtTensor>;
 
   private constructor(
     readonly spec: RunSpec,
@@ -100,7 +100,7 @@ export class Trainer {
       const idx = this.spec.sharedOrder
         ? intTensor(this.sampler.nextShared(K), [K, B])
         : intTensor(this.sampler.next(K), [K, E, B]);
-      const feeds: Record<string, ort.Tensor> = {
+      const feeds: Record<string, OrtTensor> = {
         ...this.fixed,
         theta: this.theta,
         idx,
@@ -119,7 +119,7 @@ export class Trainer {
     return reading;
   }
 
-  private replace(theta: ort.Tensor, state: ort.Tensor | null) {
+  private replace(theta: OrtTensor, state: OrtTensor | null) {
     if (this.theta.location === 'gpu-buffer') this.theta.dispose();
     if (this.state && this.state.location === 'gpu-buffer') this.state.dispose();
     this.theta = theta;

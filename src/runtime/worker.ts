@@ -8,7 +8,7 @@ import { topHessianEigenvalue } from '../engine/analysis/hessian';
 import { makeRng } from '../engine/random';
 import { buildModel } from '../engine/spec';
 import { Evaluator } from './evaluator';
-import { type Backend, type BackendChoice, chooseBackend, configureOrt, ort } from './ort';
+import { type Backend, type BackendChoice, chooseBackend, configureOrt, loadOrt } from './ort';
 import type { EvalResult, FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
@@ -34,9 +34,13 @@ function post(m: FromWorker) {
 
 async function backendFor(pref: Extract<ToWorker, { type: 'start' }>['backend']): Promise<BackendChoice> {
   if (!choice) {
-    choice = chooseBackend(pref);
-    // scripts/copy-ort-assets.mjs puts the runtime under a versioned path: a stable cache key.
-    configureOrt(await choice, new URL(`${import.meta.env.BASE_URL}ort/${ort.env.versions.web}/`, self.location.origin).href);
+    choice = chooseBackend(pref).then(async (c) => {
+      // The first run decides which onnxruntime build this worker loads (see ort.ts).
+      const ort = await loadOrt(c.backend);
+      // scripts/copy-ort-assets.mjs puts the runtime under a versioned path: a stable cache key.
+      configureOrt(c, new URL(`${import.meta.env.BASE_URL}ort/${ort.env.versions.web}/`, self.location.origin).href);
+      return c;
+    });
   }
   const c = await choice;
   if (pref === 'wasm' && c.backend !== 'wasm') return { backend: 'wasm', reason: 'WASM requested', threads: c.threads };

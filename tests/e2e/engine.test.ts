@@ -1,4 +1,4 @@
-/** The engine in the browser: WebGPU (software adapter) and WASM compute the same run. */
+/** The engine in the browser: WebGPU (software adapter), WASM in the JSEP build and the plain WASM build compute the same run. */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHarness } from '../../bench/build.mjs';
@@ -13,7 +13,7 @@ describe('engine in Chromium', () => {
     server = await startServer({ root: `${await buildHarness()}/`, port: 0 });
     browser = await launch('webgpu');
     page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html?backend=webgpu`);
     await page.waitForFunction(() => 'engineHarness' in window);
   });
   afterAll(async () => {
@@ -32,5 +32,20 @@ describe('engine in Chromium', () => {
     }
     expect(gpu.history.at(-1)!.loss[0]).toBeLessThan(gpu.history[0].loss[0]);
     for (let i = 0; i < gpu.params.length; i++) expect(Math.abs(gpu.params[i] - cpu.params[i])).toBeLessThan(1e-3);
+
+    // A page without WebGPU loads the plain WASM build (not the JSEP one) and computes the same.
+    const plain = await browser.newPage();
+    const wasmFiles: string[] = [];
+    plain.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasmFiles.push(r.url().split('/').pop()!);
+    });
+    await plain.goto(`http://127.0.0.1:${server.address().port}/index.html?backend=wasm`);
+    await plain.waitForFunction(() => 'engineHarness' in window);
+    const other = await plain.evaluate((c) => window.engineHarness.train({ ...c, backend: 'wasm' }), cfg);
+    expect(wasmFiles).toEqual(['ort-wasm-simd-threaded.wasm']);
+    for (let i = 0; i < cpu.history.length; i++) {
+      for (let e = 0; e < 2; e++) expect(Math.abs(other.history[i].loss[e] - cpu.history[i].loss[e])).toBeLessThan(1e-6);
+    }
+    await plain.close();
   });
 });

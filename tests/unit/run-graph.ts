@@ -1,7 +1,8 @@
 /** Test helper: run an engine Graph through onnxruntime-web's wasm backend in Node. */
 import type { Graph } from '../../src/engine/graph';
-import { Program, floatTensor, intTensor, ort } from '../../src/runtime/ort';
+import { Program, floatTensor, intTensor, loadOrt, type OrtTensor } from '../../src/runtime/ort';
 
+const ort = await loadOrt('wasm');
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 
@@ -12,7 +13,7 @@ export async function compile(G: Graph): Promise<Program> {
 }
 
 export async function runProgram(p: Program, G: Graph, feeds: Record<string, Feed>): Promise<Record<string, Float64Array>> {
-  const ortFeeds: Record<string, ort.Tensor> = {};
+  const ortFeeds: Record<string, OrtTensor> = {};
   for (const input of G.inputs) {
     const f = feeds[input.name];
     if (!f) throw new Error(`missing feed ${input.name}`);
