@@ -142,8 +142,14 @@ describe('transformations preserve the computation', () => {
 
 describe('graph economy', () => {
   it('the backward pass builds no gradient for the data (3L − 1 MatMuls for L layers)', () => {
-    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
+    const model = mlp({ widths: [2, 5, 4, 3], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
     expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 3 - 1);
+  });
+
+  it('a one-output head is a Mul and a row sum, not a one-column MatMul, forwards and backwards', () => {
+    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
+    expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 2 - 1);
   });
 });
