@@ -69,12 +69,18 @@ export type OrtTensor = Ort.Tensor;
 /** The loaded onnxruntime module (a live binding: set by loadOrt). */
 export let ort: typeof Ort;
 let loading: Promise<typeof Ort> | null = null;
+let loadedFor: Backend | null = null;
 
 /**
  * Load onnxruntime once per worker: the JSEP build when WebGPU may be used, else the plain WASM
- * build. A later call returns the module already loaded (the JSEP build also runs WASM).
+ * build. A later call returns the module already loaded (the JSEP build also runs WASM); asking
+ * for WebGPU after the WASM-only build was loaded is an error that says so.
  */
 export function loadOrt(backend: Backend): Promise<typeof Ort> {
+  if (loadedFor === 'wasm' && backend === 'webgpu') {
+    return Promise.reject(new Error("onnxruntime's WASM-only build is loaded in this worker; WebGPU needs the backend chosen before the first session"));
+  }
+  loadedFor ??= backend;
   loading ??= (backend === 'webgpu' ? import('onnxruntime-web') : import('onnxruntime-web/wasm')).then((m) => {
     const mod = ('InferenceSession' in m ? m : (m as { default: typeof Ort }).default) as typeof Ort;
     ort = mod;
@@ -87,7 +93,8 @@ let configured = false;
 
 /** Set ORT's global flags once (after loadOrt): wasm location, thread count. */
 export function configureOrt(choice: BackendChoice, wasmPaths?: string): void {
-  if (configured || !ort) return;
+  if (!ort) throw new Error('configureOrt: call loadOrt first');
+  if (configured) return;
   configured = true;
   ort.env.logLevel = 'error';
   ort.env.wasm.numThreads = choice.threads;

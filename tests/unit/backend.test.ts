@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chooseBackend, isSoftwareAdapter } from '../../src/runtime/ort';
+import { chooseBackend, isSoftwareAdapter, loadOrt } from '../../src/runtime/ort';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -31,5 +31,13 @@ describe('backend choice', () => {
     expect(await chooseBackend()).toMatchObject({ backend: 'wasm', reason: expect.stringMatching(/GPU process crashed/) });
     stub({ requestAdapter: async () => null });
     expect(await chooseBackend()).toMatchObject({ backend: 'wasm', reason: expect.stringMatching(/no adapter/) });
+  });
+});
+
+describe('loadOrt', () => {
+  it('refuses WebGPU with a clear message once the WASM-only build is loaded', async () => {
+    await loadOrt('wasm');
+    await expect(loadOrt('webgpu')).rejects.toThrow(/WASM-only build is loaded/);
+    await expect(loadOrt('wasm')).resolves.toBeDefined();
   });
 });
