@@ -104,6 +104,15 @@ export interface PlaneRequest {
   coords: Float32Array;
 }
 
+/**
+ * Simulate losing the GPU (the worker destroys its WebGPU device; runs on WebGPU fall back to
+ * WASM and say so). Reachable from the console and tests as `learningDynamics.loseGpuDevice()`.
+ */
+export function loseGpuDevice(): void {
+  worker?.postMessage({ type: 'loseDevice', runId: 0 } satisfies ToWorker);
+}
+(globalThis as { learningDynamics?: object }).learningDynamics = { loseGpuDevice };
+
 /** Start a run in the page's training worker. */
 export function startRun(msg: StartMessage, onMessage: Listener): RunHandle {
   const runId = nextRunId++;

@@ -136,6 +136,14 @@ export class Program {
   }
 }
 
+/** Destroy onnxruntime's WebGPU device (if one was made); later WebGPU runs fail as on a real loss. */
+export async function loseWebGpuDevice(): Promise<boolean> {
+  const device = (await (ort?.env.webgpu as { device?: unknown } | undefined)?.device) as { destroy?: () => void } | undefined;
+  if (!device?.destroy) return false;
+  device.destroy();
+  return true;
+}
+
 /** Tensors need the module loaded (loadOrt, or any Program.create, first). */
 export function floatTensor(data: Float32Array | Float64Array, dims: readonly number[]): OrtTensor {
   return new ort.Tensor(data instanceof Float64Array ? 'float64' : 'float32', data, dims);

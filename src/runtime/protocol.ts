@@ -25,6 +25,11 @@ export type ToWorker =
   | { type: 'resume'; runId: number }
   | { type: 'step'; runId: number; calls: number }
   | { type: 'stop'; runId: number }
+  /**
+   * Destroy the worker's WebGPU device, as a driver reset or an unplugged GPU would: the runs on
+   * WebGPU then fall back to WASM. For tests and for trying the fallback by hand.
+   */
+  | { type: 'loseDevice'; runId: number }
   | { type: 'snapshot'; runId: number; requestId: number }
   | { type: 'predict'; runId: number; requestId: number; X: Float32Array; n: number }
   | {

@@ -8,7 +8,7 @@ import { topHessianEigenvalue } from '../engine/analysis/hessian';
 import { makeRng } from '../engine/random';
 import { buildModel } from '../engine/spec';
 import { Evaluator } from './evaluator';
-import { type Backend, type BackendChoice, chooseBackend, configureOrt, loadOrt } from './ort';
+import { type Backend, type BackendChoice, chooseBackend, configureOrt, loadOrt, loseWebGpuDevice } from './ort';
 import type { EvalResult, FromWorker, ToWorker } from './protocol';
 import { Trainer } from './trainer';
 
@@ -104,7 +104,8 @@ async function advance(run: Run, calls: number) {
   } catch (e) {
     if (run.trainer.backend === 'webgpu') {
       post({ type: 'notice', runId: id, message: `WebGPU failed mid-run (${(e as Error).message}); restarting this run on WASM.` });
-      await releaseRun(run);
+      // Releasing GPU buffers of a lost device may fail too; the WASM run must start regardless.
+      await releaseRun(run).catch(() => undefined);
       const parts = await create(run.msg, 'wasm');
       Object.assign(run, parts);
       post({ type: 'ready', runId: id, backend: { backend: 'wasm', reason: 'fell back to WASM after a WebGPU failure', threads: (await choice!).threads }, parameters: run.trainer.model.size, members: run.trainer.members });
@@ -160,12 +161,16 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     starting.set(msg.runId, p);
     return;
   }
+  if (msg.type === 'loseDevice') {
+    void loseWebGpuDevice();
+    return;
+  }
   const pending = starting.get(msg.runId);
   if (pending) void pending.then(() => handle(msg));
   else handle(msg);
 };
 
-function handle(msg: Exclude<ToWorker, { type: 'start' }>) {
+function handle(msg: Exclude<ToWorker, { type: 'start' | 'loseDevice' }>) {
   const run = runs.get(msg.runId);
   switch (msg.type) {
     case 'pause':

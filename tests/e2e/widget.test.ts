@@ -148,6 +148,28 @@ describe('hundred-seeds on WebGPU (software adapter)', () => {
     await page.close();
   });
 
+  it('when the GPU is lost mid-run, the run restarts on WASM, says so, and finishes', async () => {
+    const { page } = await openPage(ctx, `${CHAPTER}?backend=webgpu&${q({ members: 4, steps: 400 })}#${W}`);
+    await scrollToWidget(page);
+    await page.waitForFunction(
+      (wid) => {
+        const el = document.querySelector(`[data-widget="${wid}"]`) as HTMLElement;
+        return el?.dataset.state === 'running' && (JSON.parse(el.dataset.metrics || '{}').step ?? 0) > 0;
+      },
+      W,
+      { timeout: 200_000, polling: 250 },
+    );
+    expect((await widgetInfo(page, W)).backend).toMatch(/^Backend: WebGPU/);
+    await page.evaluate(() => (window as unknown as { learningDynamics: { loseGpuDevice(): void } }).learningDynamics.loseGpuDevice());
+    const info = await waitForWidget(page, W, ['done', 'diverged', 'error'], 200_000);
+    expect(info.state).toBe('done');
+    expect(info.backend).toMatch(/^Backend: WASM — fell back to WASM after a WebGPU failure/);
+    await expect(page.locator(`figure[data-widget="${W}"] .notice`).last().textContent()).resolves.toMatch(/WebGPU failed mid-run .*restarting this run on WASM/);
+    expect(info.metrics.step).toBe(400);
+    await page.locator(`figure[data-widget="${W}"]`).screenshot({ path: 'test-results/screenshots/widget-hundred-seeds-gpu-lost.png' });
+    await page.close();
+  });
+
   it('by default prefers WASM over a software adapter, and says why', async () => {
     const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 4, steps: 20 })}#${W}`);
     await scrollToWidget(page);
