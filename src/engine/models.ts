@@ -37,6 +37,15 @@ export interface Model {
    * [B, in] (shared by every member) or [E, B, in]; returns [E, B, out].
    */
   forward(G: Graph, p: Record<string, Tensor>, x: Tensor): Tensor;
+  /**
+   * Optional split forward = rest(affine(x)) where `affine` is linear in the parameters (a first
+   * layer x·W + b). Landscape grids use it: on a plane θ₀ + a·d₁ + b·d₂ the first layer's output is
+   * the same combination of its outputs at θ₀, d₁ and d₂, so it is computed three times, not G times.
+   */
+  readonly split?: {
+    affine(G: Graph, p: Record<string, Tensor>, x: Tensor): Tensor;
+    rest(G: Graph, p: Record<string, Tensor>, z: Tensor): Tensor;
+  };
 }
 
 export function layoutParams(specs: Omit<ParamSpec, 'offset' | 'size'>[]): { params: ParamSpec[]; size: number } {
@@ -95,15 +104,25 @@ export function mlp(opts: MlpOptions): Model {
     params,
     size,
     forward(G, p, x) {
-      let h = x;
-      for (let l = 0; l + 1 < widths.length; l++) {
-        h = matmul(G, h, p[`W${l}`]);
-        if (bias) h = add(G, h, p[`b${l}`]);
-        if (l + 2 < widths.length) h = activate(G, h, activation);
-      }
-      return h;
+      return layers(G, p, x, 0);
+    },
+    split: {
+      affine: (G, p, x) => affine(G, p, x, 0),
+      rest: (G, p, z) => layers(G, p, z, 1),
     },
   };
+  function affine(G: Graph, p: Record<string, Tensor>, h: Tensor, l: number): Tensor {
+    const z = matmul(G, h, p[`W${l}`]);
+    return bias ? add(G, z, p[`b${l}`]) : z;
+  }
+  /** Layers from `from` on; from > 0 takes layer from−1's pre-activation. */
+  function layers(G: Graph, p: Record<string, Tensor>, h: Tensor, from: number): Tensor {
+    for (let l = from; l + 1 < widths.length; l++) {
+      if (l > 0) h = activate(G, h, activation);
+      h = affine(G, p, h, l);
+    }
+    return h;
+  }
 }
 
 /** Initial parameters for members with the given seeds: [seeds.length × P], member-major. */

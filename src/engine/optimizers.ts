@@ -32,42 +32,58 @@ export function stateSlots(kind: OptimizerKind): number {
 }
 
 /**
- * One update in the graph. θ, g: [E, P]; state: [E, slots·P] or null; lr: [E, 1] (a learning rate
- * per member); step: the 1-based step number as a rank-0 tensor (Adam's bias correction).
+ * One update in the graph. θ, g: [E, P]; state: the optimizer's slots (momentum: [v]; Adam: [m, v]),
+ * each [E, P] — kept apart across fused steps and packed only at a call's ends (packState,
+ * unpackState); lr: [E, 1] (a learning rate per member); step: the 1-based step number as a rank-0
+ * tensor (Adam's bias correction).
+ *
+ * Adam's bias corrections are folded into two scalars: m̂ / (√v̂ + ε) = m · a / (√v + ε·√(1−β₂ᵗ))
+ * with a = √(1−β₂ᵗ) / (1−β₁ᵗ), which is the same quantity in two fewer passes over θ.
  */
 export function updateGraph(
   G: Graph,
   cfg: OptimizerConfig,
   theta: Tensor,
   g: Tensor,
-  state: Tensor | null,
+  state: Tensor[],
   lr: Tensor,
   step: Tensor,
-): { theta: Tensor; state: Tensor | null } {
+): { theta: Tensor; state: Tensor[] } {
   const c = withDefaults(cfg);
-  const P = theta.shape[1];
+  if (state.length !== stateSlots(c.kind)) throw new Error(`${c.kind} needs ${stateSlots(c.kind)} state slots`);
   return G.untaped(() => {
     const s = (v: number) => G.scalar(v);
     const l2 = c.weightDecay && c.kind !== 'adamw' ? add(G, g, mul(G, theta, s(c.weightDecay))) : g;
-    if (c.kind === 'sgd') return { theta: sub(G, theta, mul(G, lr, l2)), state: null };
-    if (!state) throw new Error(`${c.kind} needs state`);
+    if (c.kind === 'sgd') return { theta: sub(G, theta, mul(G, lr, l2)), state: [] };
     if (c.kind === 'momentum') {
-      const v = add(G, mul(G, state, s(c.momentum)), l2);
-      return { theta: sub(G, theta, mul(G, lr, v)), state: v };
+      const v = add(G, mul(G, state[0], s(c.momentum)), l2);
+      return { theta: sub(G, theta, mul(G, lr, v)), state: [v] };
     }
-    const m0 = slice(G, state, 1, 0, P);
-    const v0 = slice(G, state, 1, P, 2 * P);
+    const [m0, v0] = state;
     const m = add(G, mul(G, m0, s(c.beta1)), mul(G, l2, s(1 - c.beta1)));
     const v = add(G, mul(G, v0, s(c.beta2)), mul(G, mul(G, l2, l2), s(1 - c.beta2)));
     // 1 − βᵗ with t fed as a tensor, so fused steps and schedules need no new graph.
     const bc1 = sub(G, s(1), G.node('Pow', [s(c.beta1), step], []));
-    const bc2 = sub(G, s(1), G.node('Pow', [s(c.beta2), step], []));
-    const mhat = div(G, m, bc1);
-    const vhat = div(G, v, bc2);
-    let delta = div(G, mhat, add(G, sqrt(G, vhat), s(c.eps)));
-    if (c.kind === 'adamw' && c.weightDecay) delta = add(G, delta, mul(G, theta, s(c.weightDecay)));
-    return { theta: sub(G, theta, mul(G, lr, delta)), state: concat(G, [m, v], 1) };
+    const rootBc2 = sqrt(G, sub(G, s(1), G.node('Pow', [s(c.beta2), step], [])));
+    const lrT = mul(G, lr, div(G, rootBc2, bc1)); // [E, 1]
+    const denom = add(G, sqrt(G, v), mul(G, s(c.eps), rootBc2));
+    let delta = mul(G, div(G, m, denom), lrT);
+    if (c.kind === 'adamw' && c.weightDecay) delta = add(G, delta, mul(G, theta, mul(G, lr, s(c.weightDecay))));
+    return { theta: sub(G, theta, delta), state: [m, v] };
   });
+}
+
+/** Split a packed state [E, slots·P] into its slots. */
+export function unpackState(G: Graph, state: Tensor | null, slots: number, P: number): Tensor[] {
+  if (!state || slots === 0) return [];
+  if (slots === 1) return [state];
+  return G.untaped(() => Array.from({ length: slots }, (_, i) => slice(G, state, 1, i * P, (i + 1) * P)));
+}
+
+/** Pack state slots back into [E, slots·P] (null when there are none). */
+export function packState(G: Graph, slots: Tensor[]): Tensor | null {
+  if (slots.length === 0) return null;
+  return slots.length === 1 ? slots[0] : G.untaped(() => concat(G, slots, 1));
 }
 
 /** Plain-TypeScript reference of one update for one member (float64). Returns new θ and state. */

@@ -16,7 +16,7 @@ import { type DType, Graph, type Tensor } from './graph';
 import { accuracy, type LossKind, lossFor } from './losses';
 import type { Model } from './models';
 import { add, concat, gatherRows, matmul, reduceSum, reshape, slice } from './ops';
-import { type OptimizerConfig, stateSlots, updateGraph } from './optimizers';
+import { type OptimizerConfig, packState, stateSlots, unpackState, updateGraph } from './optimizers';
 
 export interface DataShape {
   /** Examples in the dataset. */
@@ -90,7 +90,8 @@ export function trainStepGraph(spec: TrainSpec): Graph {
   const G = new Graph(spec.dtype ?? 'float32');
   const slots = stateSlots(spec.optimizer.kind);
   let theta = G.input('theta', [E, model.size]);
-  let state = slots ? G.input('state', [E, slots * model.size]) : null;
+  const packed = slots ? G.input('state', [E, slots * model.size]) : null;
+  let state = unpackState(G, packed, slots, model.size);
   const X = G.input('X', [spec.data.n, model.inDim]);
   const Y = G.input('Y', [spec.data.n, model.outDim]);
   const idx = G.input('idx', spec.sharedOrder ? [K, B] : [K, E, B], 'int32');
@@ -105,7 +106,8 @@ export function trainStepGraph(spec: TrainSpec): Graph {
     ({ theta, state } = updateGraph(G, spec.optimizer, theta, gradient, state, lr, step));
   }
   G.output('theta_out', theta);
-  if (state) G.output('state_out', state);
+  const stateOut = packState(G, state);
+  if (stateOut) G.output('state_out', stateOut);
   G.output('loss', G.untaped(() => reshape(G, K === 1 ? losses[0] : concat(G, losses.map((l) => reshape(G, l, [1, E])), 0), [K, E])));
   return G;
 }
@@ -158,12 +160,26 @@ export function gridGraph(spec: { model: Model; loss: LossKind; points: number; 
   const Y = G.input('Y', [spec.data.n, model.outDim]);
   G.untaped(() => {
     const theta = add(G, theta0, matmul(G, coords, dirs));
-    const pred = model.forward(G, unpackParams(G, model, theta), X);
+    const pred = model.split ? planeForward(G, model, model.split, theta, theta0, dirs, coords, X) : model.forward(G, unpackParams(G, model, theta), X);
     G.output('loss', lossFor(G, spec.loss, pred, Y));
     const acc = accuracy(G, spec.loss, pred, Y);
     if (acc) G.output('acc', acc);
   });
   return G;
+}
+
+/**
+ * The forward pass at every point of a plane, with the first (affine) layer evaluated at θ₀, d₁ and
+ * d₂ only: z(θ₀ + a·d₁ + b·d₂) = z(θ₀) + a·z(d₁) + b·z(d₂), one [G, 3] × [3, B·H] product.
+ */
+function planeForward(G: Graph, model: Model, split: NonNullable<Model['split']>, theta: Tensor, theta0: Tensor, dirs: Tensor, coords: Tensor, X: Tensor): Tensor {
+  const points = coords.shape[0];
+  const basis = concat(G, [theta0, dirs], 0); // [3, P]
+  const z3 = split.affine(G, unpackParams(G, model, basis), X); // [3, B, H]
+  const [, B, H] = z3.shape;
+  const weights = concat(G, [G.constant(new Array(points).fill(1), [points, 1]), coords], 1); // [G, 3]
+  const z = reshape(G, matmul(G, weights, reshape(G, z3, [3, B * H])), [points, B, H]);
+  return split.rest(G, unpackParams(G, model, theta), z);
 }
 
 /** ∇_θ L on a batch given by idx [E, B] (or [B] shared), and the loss [E]. */

@@ -147,9 +147,24 @@ describe('graph economy', () => {
     expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 3 - 1);
   });
 
-  it('a one-output head is a Mul and a row sum, not a one-column MatMul, forwards and backwards', () => {
+  it('a one-output head is a Mul and a row sum, not a one-column MatMul; its backward expands nothing', () => {
     const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
-    expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 2 - 1);
+    // 2 hidden layers forward, 3 products backward, and the head's weight gradient as one row gᵀh.
+    expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(2 + 3 + 1);
+    // The head's input gradient g ⊗ w is one broadcast Mul: no Expand of g to the batch × width shape.
+    const targets = G.nodes.filter((n) => n.opType === 'Expand').map((n) => G.initializers.find((i) => i.name === n.inputs[1])!.values);
+    expect(targets.filter((shape) => shape.length === 3 && shape[2] > 1)).toEqual([]);
+  });
+
+  it('Adam keeps m and v apart across fused steps: the state is split once and packed once per call', () => {
+    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 2, batch: 4, fused: 4, data: { n: 8 } });
+    const producer = new Map(G.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+    const stateOut = G.outputs.find((o) => o.name === 'state_out')!.tensor.name;
+    expect(producer.get(stateOut)?.opType).toBe('Concat');
+    expect(G.nodes.filter((n) => n.opType === 'Slice' && n.inputs[0] === 'state').length).toBe(2);
+    expect(G.nodes.filter((n) => n.opType === 'Concat' && n.outputs[0] === stateOut).length).toBe(1);
+    expect(G.nodes.filter((n) => n.inputs.includes('state')).length).toBe(2);
   });
 });
