@@ -85,13 +85,19 @@ export class Graph {
   private nextId = 0;
   private recording = true;
   private int64Cache = new Map<string, string>();
-  private scalarCache = new Map<number, Tensor>();
+  private scalarCache = new Map<string, Tensor>();
+  private unitValues = new Map<string, number>();
 
   constructor(readonly dtype: DType = 'float32') {}
 
+  /** Shape of every value by name (inputs, constants, node outputs): for inspection and tests. */
+  readonly shapes = new Map<string, readonly number[]>();
+
   private fresh(shape: readonly number[], type: ValueType, name?: string): Tensor {
     const id = this.nextId++;
-    return { id, name: name ?? `v${id}`, shape: [...shape], type };
+    const t = { id, name: name ?? `v${id}`, shape: [...shape], type };
+    this.shapes.set(t.name, t.shape);
+    return t;
   }
 
   /** A graph input, fed from JS each call. */
@@ -112,11 +118,23 @@ export class Graph {
 
   /** A rank-0 float constant, shared between uses. */
   scalar(v: number): Tensor {
-    const hit = this.scalarCache.get(v);
+    return this.unitConstant(v, 0);
+  }
+
+  /** A one-element float constant of shape [1, …, 1] (`rank` ones), shared between uses. */
+  unitConstant(v: number, rank: number): Tensor {
+    const key = `${v}@${rank}`;
+    const hit = this.scalarCache.get(key);
     if (hit) return hit;
-    const t = this.constant([v], []);
-    this.scalarCache.set(v, t);
+    const t = this.constant([v], new Array(rank).fill(1));
+    this.scalarCache.set(key, t);
+    this.unitValues.set(t.name, v);
     return t;
+  }
+
+  /** The value of a constant made by scalar/unitConstant, if t is one. */
+  unitValue(t: Tensor): number | undefined {
+    return this.unitValues.get(t.name);
   }
 
   /** Name of an int64 constant (shapes, axes, slice bounds): never a graph input or output. */

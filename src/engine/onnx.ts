@@ -44,7 +44,9 @@ export function toOnnxBytes(G: Graph, name = 'learning-dynamics'): Uint8Array {
   for (const o of G.outputs) rename.set(o.tensor.name, o.name);
   const nm = (n: string) => rename.get(n) ?? n;
 
-  const initializer = G.initializers.map((init) => {
+  // Constants no node reads (a scalar superseded by its rank-matched twin) are left out.
+  const used = new Set([...G.nodes.flatMap((n) => n.inputs), ...G.outputs.map((o) => o.tensor.name)]);
+  const initializer = G.initializers.filter((init) => used.has(init.name)).map((init) => {
     const base = { name: init.name, dims: init.dims, dataType: elemType(init.type) };
     switch (init.type) {
       case 'float32':

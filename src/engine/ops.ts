@@ -29,7 +29,25 @@ function lazyGrads(G: Graph, inputs: Tensor[], needs: readonly boolean[], thunks
   return thunks.map((t, i) => (needs[i] ? unbroadcast(G, t(), inputs[i].shape) : null));
 }
 
-function binary(G: Graph, op: string, a: Tensor, b: Tensor, vjp: (g: Tensor, out: Tensor) => [Lazy, Lazy]): Tensor {
+/**
+ * onnxruntime's WASM kernels broadcast a one-element operand of lower rank against a tensor whose
+ * last axis is 1 ([E, B, 1] + 1) one element at a time, ~60× slower than the same op with the
+ * operand shaped [1, 1, 1]. Such operands are given the output's rank (constants are re-made, others
+ * reshaped); anything else is left alone.
+ */
+function unitOperands(G: Graph, xs: Tensor[], also: Tensor[] = []): Tensor[] {
+  const shape = [...xs, ...also].map((x) => x.shape).reduce((s, t) => broadcastShapes(s, t));
+  const r = shape.length;
+  if (r === 0 || shape[r - 1] !== 1 || numel(shape) === 1) return xs;
+  return xs.map((x) => {
+    if (x.shape.length === r || numel(x.shape) !== 1) return x;
+    const v = G.unitValue(x);
+    return v === undefined ? reshape(G, x, new Array(r).fill(1)) : G.unitConstant(v, r);
+  });
+}
+
+function binary(G: Graph, op: string, a0: Tensor, b0: Tensor, vjp: (g: Tensor, out: Tensor) => [Lazy, Lazy]): Tensor {
+  const [a, b] = unitOperands(G, [a0, b0]);
   const out = G.node(op, [a, b], broadcastShapes(a.shape, b.shape));
   return G.record(out, [a, b], (g, needs) => lazyGrads(G, [a, b], needs, vjp(g, out)));
 }
@@ -71,11 +89,13 @@ export function powConst(G: Graph, x: Tensor, p: number): Tensor {
 }
 
 /** Elementwise comparison; boolean result, no gradient. */
-export function greater(G: Graph, a: Tensor, b: Tensor): Tensor {
+export function greater(G: Graph, a0: Tensor, b0: Tensor): Tensor {
+  const [a, b] = unitOperands(G, [a0, b0]);
   return G.node('Greater', [a, b], broadcastShapes(a.shape, b.shape), {}, 'bool');
 }
 
-export function where(G: Graph, cond: Tensor, a: Tensor, b: Tensor): Tensor {
+export function where(G: Graph, cond: Tensor, a0: Tensor, b0: Tensor): Tensor {
+  const [a, b] = unitOperands(G, [a0, b0], [cond]);
   const shape = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape));
   const out = G.node('Where', [cond, a, b], shape);
   return G.record(out, [a, b], (g, needs) =>

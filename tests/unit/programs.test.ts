@@ -157,6 +157,26 @@ describe('graph economy', () => {
     expect(targets.filter((shape) => shape.length === 3 && shape[2] > 1)).toEqual([]);
   });
 
+  it('no one-element operand of lower rank meets a tensor whose last axis is 1 (a 60× slower broadcast in WASM)', () => {
+    const model = mlp({ widths: [2, 5, 1], activation: 'relu' });
+    const graphs = [
+      trainStepGraph({ model, loss: 'bce', optimizer: { kind: 'sgd' }, members: 3, batch: 4, fused: 1, data: { n: 8 } }),
+      evalGraph({ model, loss: 'bce', members: 3, data: { n: 8 } }),
+      gridGraph({ model, loss: 'bce', points: 3, data: { n: 8 } }),
+      trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 1, batch: 4, fused: 2, data: { n: 8 } }),
+    ];
+    for (const G of graphs) {
+      const shape = (name: string) => G.shapes.get(name) ?? G.initializers.find((i) => i.name === name)!.dims;
+      const slow = G.nodes.filter((n) => {
+        if (!['Add', 'Sub', 'Mul', 'Div', 'Greater', 'Where'].includes(n.opType)) return false;
+        const out = shape(n.outputs[0]);
+        if (out.length === 0 || out[out.length - 1] !== 1 || out.reduce((a, b) => a * b, 1) === 1) return false;
+        return n.inputs.some((i) => shape(i).length < out.length && shape(i).reduce((a, b) => a * b, 1) === 1);
+      });
+      expect(slow.map((n) => n.opType)).toEqual([]);
+    }
+  });
+
   it('Adam keeps m and v apart across fused steps: the state is split once and packed once per call', () => {
     const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 2, batch: 4, fused: 4, data: { n: 8 } });
