@@ -125,15 +125,16 @@ export function matmul(G: Graph, a: Tensor, b: Tensor): Tensor {
 
 /**
  * a [..., m, k] · b [..., k, 1] → [..., m, 1] as a broadcast Mul and a row sum, with its own VJP:
- * da = g ⊗ bᵀ is one broadcast Mul (the generic VJP of the row sum would first expand g to
- * [..., m, k]), and db = (gᵀa)ᵀ is a one-row product. 7–14% faster steps for a one-output MLP.
+ * da = g ⊗ bᵀ is a product with an inner dimension of one (the generic VJP of the row sum would
+ * first expand g to [..., m, k]; a broadcast Mul of g's column is slower than the product), and
+ * db = (gᵀa)ᵀ is a one-row product. 7–14% faster steps for a one-output MLP.
  */
 function matvec(G: Graph, a: Tensor, b: Tensor, batch: number[], m: number, k: number): Tensor {
   const row = (t: Tensor) => reshape(G, t, [...t.shape.slice(0, -2), 1, k]);
   const out = G.untaped(() => reduceSum(G, mul(G, a, row(b)), [-1], true));
   return G.record(out, [a, b], (g, needs) =>
     lazyGrads(G, [a, b], needs, [
-      () => mul(G, g, row(b)),
+      () => matmul(G, g, row(b)),
       () => reshape(G, matmul(G, reshape(G, g, [...batch, 1, m]), a), [...batch, k, 1]),
     ]),
   );
