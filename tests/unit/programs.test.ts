@@ -150,8 +150,11 @@ describe('graph economy', () => {
   it('a one-output head is a Mul and a row sum, not a one-column MatMul; its backward expands nothing', () => {
     const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
-    // 2 hidden layers forward, 3 products backward, and the head's weight gradient as one row gᵀh.
-    expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(2 + 3 + 1);
+    // 2 hidden layers forward, 3 products backward, and the head's two gradients (g ⊗ w, gᵀh)...
+    const matmuls = G.nodes.filter((n) => n.opType === 'MatMul');
+    expect(matmuls.length).toBe(2 + 3 + 2);
+    // ...none of them with a one-column output.
+    expect(matmuls.filter((n) => G.shapes.get(n.outputs[0])!.at(-1) === 1)).toEqual([]);
     // The head's input gradient g ⊗ w is one broadcast Mul: no Expand of g to the batch × width shape.
     const targets = G.nodes.filter((n) => n.opType === 'Expand').map((n) => G.initializers.find((i) => i.name === n.inputs[1])!.values);
     expect(targets.filter((shape) => shape.length === 3 && shape[2] > 1)).toEqual([]);
