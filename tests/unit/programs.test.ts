@@ -155,9 +155,28 @@ describe('graph economy', () => {
     expect(matmuls.length).toBe(2 + 3 + 2);
     // ...none of them with a one-column output.
     expect(matmuls.filter((n) => G.shapes.get(n.outputs[0])!.at(-1) === 1)).toEqual([]);
-    // The head's input gradient g ⊗ w is one broadcast Mul: no Expand of g to the batch × width shape.
-    const targets = G.nodes.filter((n) => n.opType === 'Expand').map((n) => G.initializers.find((i) => i.name === n.inputs[1])!.values);
-    expect(targets.filter((shape) => shape.length === 3 && shape[2] > 1)).toEqual([]);
+    // The head's incoming gradient g [E, B, 1] is never expanded to [E, B, width].
+    const columns = G.nodes.filter((n) => {
+      const [from, to] = [G.shapes.get(n.inputs[0])!, G.shapes.get(n.outputs[0])!];
+      return n.opType === 'Expand' && from.length === 3 && from[2] === 1 && to[2] > 1;
+    });
+    expect(columns).toEqual([]);
+  });
+
+  it('a bias added to a batch is expanded first: no Add broadcasts a row along an inner axis', () => {
+    const model = mlp({ widths: [2, 16, 16, 3], activation: 'relu' });
+    const G = trainStepGraph({ model, loss: 'softmax-ce', optimizer: { kind: 'adam' }, members: 4, batch: 8, fused: 1, data: { n: 8 } });
+    const innerRowBroadcast = G.nodes.filter((n) => {
+      if (!['Add', 'Sub', 'Mul', 'Div'].includes(n.opType)) return false;
+      const out = G.shapes.get(n.outputs[0])!;
+      return n.inputs.some((i) => {
+        const s = G.shapes.get(i) ?? G.initializers.find((x) => x.name === i)!.dims;
+        const aligned = [...new Array(out.length - s.length).fill(1), ...s];
+        return aligned.reduce((a, b) => a * b, 1) > 1 && aligned.at(-1) === out.at(-1) && aligned.some((d, k) => d === 1 && out[k] > 1);
+      });
+    });
+    expect(innerRowBroadcast.map((n) => n.opType)).toEqual([]);
+    expect(G.nodes.filter((n) => n.opType === 'Expand' && G.shapes.get(n.inputs[0])!.join() === '4,1,16').length).toBeGreaterThan(0);
   });
 
   it('no one-element operand of lower rank meets a tensor whose last axis is 1 (a 60× slower broadcast in WASM)', () => {
