@@ -36,6 +36,7 @@ export class LandscapeController {
   private trajectory: Float32Array[] = [];
   private spec: RunSpec | null = null;
   private step = 0;
+  private slicedHandle: unknown = null;
   live: LiveRun<typeof LANDSCAPE_FIELDS>;
 
   constructor() {
@@ -71,6 +72,9 @@ export class LandscapeController {
     const theta = this.trajectory[this.trajectory.length - 1];
     const f = sliceFrame(this.spec, theta, c.mode as SliceMode, this.trajectory, c.rescale, c.seed);
     const extent = f.path.length ? 1.15 * Math.max(SLICE_EXTENT * 0.2, ...f.path.flat().map(Math.abs)) : SLICE_EXTENT;
+    // The first slice of a run also builds the grid program (a one-time cost the caption names).
+    const firstOfRun = this.slicedHandle !== h;
+    this.slicedHandle = h;
     const t0 = performance.now();
     const grid = await h.plane({ set: 'train', theta0: f.center, d1: f.d1, d2: f.d2, coords: gridCoords(c.side, extent) });
     const sliceMs = performance.now() - t0;
@@ -85,6 +89,7 @@ export class LandscapeController {
       sliceStep: this.step,
       gridPoints: grid.loss.length,
       sliceMs: Math.round(sliceMs),
+      sliceBuilt: firstOfRun ? 1 : 0,
       centerLoss: roundMetric(line1[32]),
       gridMin: roundMetric(Math.min(...grid.loss)),
       gridMax: roundMetric(Math.max(...grid.loss)),
