@@ -51,7 +51,7 @@ function unitOperands(G: Graph, xs: Tensor[], also: Tensor[] = []): Tensor[] {
  * [E, B, H]) in runs of H elements, with a fixed cost per run: ~20 ns per element for H = 16, 2×
  * slower than Expand and a same-shape op even for H = 64. Such operands are expanded first.
  */
-const EXPAND_BELOW_SPAN = 1024;
+const EXPAND_BELOW_SPAN = 256;
 
 function expandRows(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   const r = shape.length;
@@ -60,7 +60,8 @@ function expandRows(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   let last = -1;
   for (let i = 0; i < r; i++) if (xs[i] === 1 && shape[i] > 1) last = i;
   const span = last < 0 ? 0 : numel(shape.slice(last + 1));
-  if (span <= 1 || span >= EXPAND_BELOW_SPAN) return x; // runs of one ([E, 1, 1] + [E, B, 1]) are fast
+  // Runs of one ([E, 1, 1] + [E, B, 1]) are fast; under ~256 runs the extra node costs more than it saves.
+  if (span <= 1 || span >= EXPAND_BELOW_SPAN || numel(shape) / span < 256) return x;
   return expand(G, x, shape);
 }
 

@@ -165,7 +165,7 @@ describe('graph economy', () => {
 
   it('a bias added to a batch is expanded first: no Add broadcasts a row along an inner axis', () => {
     const model = mlp({ widths: [2, 16, 16, 3], activation: 'relu' });
-    const G = trainStepGraph({ model, loss: 'softmax-ce', optimizer: { kind: 'adam' }, members: 4, batch: 8, fused: 1, data: { n: 8 } });
+    const G = trainStepGraph({ model, loss: 'softmax-ce', optimizer: { kind: 'adam' }, members: 4, batch: 128, fused: 1, data: { n: 128 } });
     const innerRowBroadcast = G.nodes.filter((n) => {
       if (!['Add', 'Sub', 'Mul', 'Div'].includes(n.opType)) return false;
       const out = G.shapes.get(n.outputs[0])!;
