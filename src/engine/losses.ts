@@ -4,7 +4,7 @@
  * that stay on the GPU (no LogSoftmax, no Softplus, no OneHot: targets come as float one-hots).
  */
 import type { Graph, Tensor } from './graph';
-import { abs, exp, greater, log, mul, reduceMaxNoGrad, reduceMean, reduceSum, relu, sigmoid, softmax, sub, toFloat, add, neg } from './ops';
+import { abs, exp, greater, log, matmul, mul, reduceMaxNoGrad, reduceMean, reduceSum, relu, sigmoid, softmax, sub, toFloat, add, neg } from './ops';
 
 /**
  * 'value': the model's output already is the loss (analytic landscapes such as two-wells); the loss
@@ -43,12 +43,17 @@ export function bceWithLogits(G: Graph, z: Tensor, y: Tensor): Tensor {
  * Gradient: softmax(z) − y, per row, scaled by the row's cotangent.
  */
 export function softmaxCrossEntropy(G: Graph, z: Tensor, onehot: Tensor): Tensor {
+  // A per-row value [.., B, 1] is spread over the classes by a product with a row of ones, not by
+  // broadcasting: onnxruntime's WASM kernels broadcast a column one element at a time (~17 ns each
+  // for three classes). Σ y·(lse − shifted) is written lse·Σy − Σ y·shifted for the same reason.
+  const C = z.shape[z.shape.length - 1];
+  const spread = (col: Tensor) => matmul(G, col, G.constant(new Array(C).fill(1), [1, C]));
   const rows = G.untaped(() => {
-    const shifted = sub(G, z, reduceMaxNoGrad(G, z, -1));
+    const shifted = sub(G, z, spread(reduceMaxNoGrad(G, z, -1)));
     const lse = log(G, reduceSum(G, exp(G, shifted), [-1], true));
-    return reduceSum(G, mul(G, onehot, sub(G, lse, shifted)), [-1], true);
+    return sub(G, mul(G, lse, reduceSum(G, onehot, [-1], true)), reduceSum(G, mul(G, onehot, shifted), [-1], true));
   });
-  G.record(rows, [z], (g) => [G.untaped(() => mul(G, g, sub(G, softmax(G, z), onehot)))]);
+  G.record(rows, [z], (g) => [G.untaped(() => mul(G, spread(g), sub(G, softmax(G, z), onehot)))]);
   return meanPerMember(G, rows);
 }
 

@@ -97,6 +97,29 @@ describe('loss VJPs match finite differences', () => {
     ));
 });
 
+describe('loss values', () => {
+  it('softmax cross-entropy equals −log softmax of the true class, in float32, with logits near 1000', async () => {
+    const { runGraph } = await import('./run-graph');
+    // Two members × three rows × three classes; the last rows' logits would overflow exp unshifted.
+    const z = [2, -1, 0.5, 0, 0, 0, -3, 4, 1, 1000, 990, 999, -2, -2, 7, 0.1, 0.2, 0.3, 5, 5, -5, 1, 2, 3];
+    const labels = [0, 2, 1, 0, 2, 1, 1, 2];
+    const G = new Graph();
+    const zt = G.constant(z, [2, 4, 3]);
+    const y = G.constant(labels.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0))), [2, 4, 3]);
+    G.output('loss', softmaxCrossEntropy(G, zt, y));
+    const out = await runGraph(G, {});
+    for (let e = 0; e < 2; e++) {
+      let sum = 0;
+      for (let b = 0; b < 4; b++) {
+        const row = z.slice((e * 4 + b) * 3, (e * 4 + b + 1) * 3);
+        const m = Math.max(...row);
+        sum += m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) - row[labels[e * 4 + b]];
+      }
+      expect(out.loss[e]).toBeCloseTo(sum / 4, 4);
+    }
+  });
+});
+
 describe('graph shape rules for WebGPU', () => {
   it('no node gets more than MAX_CONCAT_INPUTS inputs from a wide concat, and values are kept', async () => {
     const G = new Graph('float64');
