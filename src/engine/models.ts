@@ -6,7 +6,7 @@
  * gives landscape directions and optimizer state the same flat shape.
  */
 import type { Graph, Tensor } from './graph';
-import { add, exp, expand, matmul, mul, reduceSum, relu, sub, tanh } from './ops';
+import { add, exp, expand, matmul, mul, reduceSum, relu, reshape, slice, sub, tanh } from './ops';
 import { makeRng } from './random';
 
 export type Init =
@@ -41,10 +41,14 @@ export interface Model {
    * Optional split forward = rest(affine(x)) where `affine` is linear in the parameters (a first
    * layer x·W + b). Landscape grids use it: on a plane θ₀ + a·d₁ + b·d₂ the first layer's output is
    * the same combination of its outputs at θ₀, d₁ and d₂, so it is computed three times, not G times.
+   * `rest` takes the flat parameters [E, P]. Where `unit` is set, the grid appends to z a column of
+   * `unit` (a value the activation maps to exactly 1), and `rest` reads the next layer's weights and
+   * bias as one [H + 1, H'] block: the bias rides in the product instead of a pass of its own.
    */
   readonly split?: {
     affine(G: Graph, p: Record<string, Tensor>, x: Tensor): Tensor;
-    rest(G: Graph, p: Record<string, Tensor>, z: Tensor): Tensor;
+    rest(G: Graph, theta: Tensor, z: Tensor): Tensor;
+    unit?: number;
   };
 }
 
@@ -60,6 +64,9 @@ export function layoutParams(specs: Omit<ParamSpec, 'offset' | 'size'>[]): { par
 }
 
 export type Activation = 'tanh' | 'relu' | 'quadratic' | 'linear';
+
+/** An input each activation maps to exactly 1 in float32 and float64 (tanh(20) = 1 − 8·10⁻¹⁸). */
+const ACTIVATION_ONE: Record<Activation, number> = { tanh: 20, relu: 1, quadratic: 1, linear: 1 };
 
 export function activate(G: Graph, x: Tensor, act: Activation): Tensor {
   switch (act) {
@@ -97,7 +104,7 @@ export function mlp(opts: MlpOptions): Model {
     if (bias) specs.push({ name: `b${l}`, shape: [1, fanOut], init: { kind: 'constant', value: 0 }, isBias: true });
   }
   const { params, size } = layoutParams(specs);
-  return {
+  const model: Model = {
     kind: `mlp-${widths.join('-')}-${activation}`,
     inDim: widths[0],
     outDim: widths[widths.length - 1],
@@ -108,9 +115,18 @@ export function mlp(opts: MlpOptions): Model {
     },
     split: {
       affine: (G, p, x) => affine(G, p, x, 0),
-      rest: (G, p, z) => layers(G, p, z, 1),
+      rest: (G, theta, z) => {
+        if (!bias || z.shape[z.shape.length - 1] === widths[1]) return layers(G, unpackParams(G, model, theta, bias ? 2 : 1), z, 1);
+        // z carries the constant unit: W1 and b1 are contiguous ([W1; b1] is [widths[1] + 1, widths[2]]).
+        const [w, b] = [params[2], params[3]];
+        const Wb = G.untaped(() => reshape(G, slice(G, theta, 1, w.offset, b.offset + b.size), [theta.shape[0], w.shape[0] + 1, w.shape[1]]));
+        const h = matmul(G, activate(G, z, activation), Wb);
+        return widths.length > 3 ? layers(G, unpackParams(G, model, theta, 4), h, 2) : h;
+      },
+      unit: bias ? ACTIVATION_ONE[activation] : undefined,
     },
   };
+  return model;
   function affine(G: Graph, p: Record<string, Tensor>, h: Tensor, l: number): Tensor {
     const z = matmul(G, h, p[`W${l}`]);
     return bias ? add(G, z, p[`b${l}`]) : z;
@@ -123,6 +139,22 @@ export function mlp(opts: MlpOptions): Model {
     }
     return h;
   }
+}
+
+/**
+ * Unpack θ [E, P] into named parameter tensors [E, ...shape] (leaves for autodiff); `first` skips
+ * the parameters before it.
+ */
+export function unpackParams(G: Graph, model: Model, theta: Tensor, first = 0): Record<string, Tensor> {
+  const E = theta.shape[0];
+  return G.untaped(() => {
+    const out: Record<string, Tensor> = {};
+    for (const p of model.params.slice(first)) {
+      const flat = model.params.length === 1 ? theta : slice(G, theta, 1, p.offset, p.offset + p.size);
+      out[p.name] = reshape(G, flat, [E, ...p.shape]);
+    }
+    return out;
+  });
 }
 
 /** Initial parameters for members with the given seeds: [seeds.length × P], member-major. */

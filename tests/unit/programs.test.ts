@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { smoothRegression, twoCue } from '../../src/engine/datasets';
-import { initParams, mlp } from '../../src/engine/models';
+import { initParams, type MlpOptions, mlp } from '../../src/engine/models';
 import { type OptimizerKind, referenceUpdate, stateSlots } from '../../src/engine/optimizers';
 import { evalGraph, gradientGraph, gridGraph, trainStepGraph } from '../../src/engine/programs';
 import { flattenGrads, refLayersFromFlat, referenceLossAndGrad } from '../../src/engine/reference';
@@ -113,13 +113,23 @@ describe('transformations preserve the computation', () => {
     for (let i = 0; i < single.length; i++) expect(Math.abs(fused[i] - single[i])).toBeLessThan(1e-5);
   });
 
-  it('a grid point equals direct evaluation at θ₀ + a·d₁ + b·d₂', async () => {
-    const model = mlp({ widths, activation: 'tanh' });
+  // Grids fold the first layer (linear in the plane) and carry the next bias through a constant
+  // unit; each variant must still equal direct evaluation at the point.
+  const gridCases: [string, MlpOptions, 'float64' | 'float32'][] = [
+    ['tanh, two hidden layers', { widths, activation: 'tanh' }, 'float64'],
+    ['relu, three hidden layers', { widths: [2, 6, 5, 4, 1], activation: 'relu' }, 'float64'],
+    ['quadratic', { widths: [2, 3, 3, 1], activation: 'quadratic' }, 'float64'],
+    ['without biases', { widths, activation: 'tanh', bias: false }, 'float64'],
+    ['one hidden layer', { widths: [2, 7, 1], activation: 'tanh' }, 'float64'],
+    ['tanh in float32 (the constant unit is exactly 1 there too)', { widths, activation: 'tanh' }, 'float32'],
+  ];
+  it.each(gridCases)('a grid point equals direct evaluation at θ₀ + a·d₁ + b·d₂: %s', async (_, opts, dtype) => {
+    const model = mlp(opts);
     const P = model.size;
-    const theta0 = initParams(model, [7]);
-    const dirs = initParams(model, [8, 9]);
+    const theta0 = initParams(model, [7]).map((v, i) => v + 0.3 * Math.sin(i)); // nonzero biases
+    const dirs = initParams(model, [8, 9]).map((v, i) => v + 0.2 * Math.cos(i));
     const coords = [0, 0, 1, 0, -0.5, 2];
-    const grid = await runGraph(gridGraph({ model, loss: 'mse', points: 3, data: { n: 16 }, dtype: 'float64' }), {
+    const grid = await runGraph(gridGraph({ model, loss: 'mse', points: 3, data: { n: 16 }, dtype }), {
       theta0: { data: theta0, shape: [1, P] },
       dirs: { data: dirs, shape: [2, P] },
       coords: { data: coords, shape: [3, 2] },
@@ -135,7 +145,10 @@ describe('transformations preserve the computation', () => {
       X: { data: data.X, shape: [16, 2] },
       Y: { data: data.Y, shape: [16, 1] },
     });
-    for (let g = 0; g < 3; g++) expect(grid.loss[g]).toBeCloseTo(direct.loss[g], 9);
+    for (let g = 0; g < 3; g++) {
+      if (dtype === 'float64') expect(grid.loss[g]).toBeCloseTo(direct.loss[g], 9);
+      else expect(Math.abs(grid.loss[g] - direct.loss[g])).toBeLessThan(1e-5 * Math.max(1, direct.loss[g]));
+    }
     expect(grid.loss[0]).not.toBeCloseTo(grid.loss[1], 3);
   });
 });
@@ -145,6 +158,14 @@ describe('graph economy', () => {
     const model = mlp({ widths: [2, 5, 4, 3], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
     expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 3 - 1);
+  });
+
+  it('a grid carries the hidden bias in its product: no Add over [points, batch, width]', () => {
+    const G = gridGraph({ model: mlp({ widths: [2, 16, 16, 1], activation: 'tanh' }), loss: 'mse', points: 8, data: { n: 32 } });
+    const wide = G.nodes.filter((n) => n.opType === 'Add' && G.shapes.get(n.outputs[0])?.join() === '8,32,16');
+    expect(wide).toEqual([]);
+    // The constant unit widens the hidden layer by one column.
+    expect(G.nodes.some((n) => n.opType === 'Tanh' && G.shapes.get(n.outputs[0])?.join() === '8,32,17')).toBe(true);
   });
 
   it('a one-output head is a Mul and a row sum, not a one-column MatMul; its backward expands nothing', () => {
