@@ -49,9 +49,13 @@ function unitOperands(G: Graph, xs: Tensor[], also: Tensor[] = []): Tensor[] {
 /**
  * Its WASM kernels also broadcast an operand repeated along an inner axis (a bias [E, 1, H] added to
  * [E, B, H]) in runs of H elements, with a fixed cost per run: ~20 ns per element for H = 16, 2×
- * slower than Expand and a same-shape op even for H = 64. Such operands are expanded first.
+ * slower than Expand and a same-shape op even for H = 64 while the tensors stay in cache. Such
+ * operands are expanded first, except runs of 32 or more in tensors over 2²⁰ elements (a landscape
+ * grid's [points, B, H]): there writing and reading the expanded copy costs more than the runs
+ * (E = 256, H = 64: 2.1 ms broadcast against 4.3 ms expanded, two threads).
  */
 const EXPAND_BELOW_SPAN = 256;
+const EXPAND_LARGE = { minSpan: 32, elements: 1 << 20 };
 
 function expandRows(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   const r = shape.length;
@@ -62,6 +66,7 @@ function expandRows(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
   const span = last < 0 ? 0 : numel(shape.slice(last + 1));
   // Runs of one ([E, 1, 1] + [E, B, 1]) are fast; under ~256 runs the extra node costs more than it saves.
   if (span <= 1 || span >= EXPAND_BELOW_SPAN || numel(shape) / span < 256) return x;
+  if (span >= EXPAND_LARGE.minSpan && numel(shape) > EXPAND_LARGE.elements) return x;
   return expand(G, x, shape);
 }
 
