@@ -168,6 +168,12 @@ describe('graph economy', () => {
     expect(G.nodes.some((n) => n.opType === 'Tanh' && G.shapes.get(n.outputs[0])?.join() === '8,32,17')).toBe(true);
   });
 
+  it('a grid chunk out of cache broadcasts its rows: no Expand writes a [points, batch, 64] copy', () => {
+    const G = gridGraph({ model: mlp({ widths: [2, 64, 64, 1], activation: 'tanh' }), loss: 'mse', points: 128, data: { n: 256 } });
+    const big = G.nodes.filter((n) => n.opType === 'Expand' && G.shapes.get(n.outputs[0])!.reduce((a, b) => a * b, 1) > 1 << 20);
+    expect(big).toEqual([]);
+  });
+
   it('a one-output head is a Mul and a row sum, not a one-column MatMul; its backward expands nothing', () => {
     const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
