@@ -219,3 +219,39 @@ export function twoWells(wells: Well[], box: number): Model {
     },
   };
 }
+
+/**
+ * The normal-crossing regression f(x; w) = x · Πᵢ wᵢ^{kᵢ} (singular learning theory's standard
+ * example): at w* = 0 with data from f = 0 its learning coefficient is λ = 1 / (2·maxᵢ kᵢ), not the
+ * regular d/2 (Watanabe 2009; used to calibrate LLC estimators, Lau et al. 2023). Two parameters
+ * with powers [1, 2] give λ = 1/4 against a regular model's 1.
+ */
+export function normalCrossing(powers: readonly number[], initBox = 1): Model {
+  if (powers.length < 1 || powers.some((k) => !Number.isInteger(k) || k < 1)) {
+    throw new Error(`normalCrossing: powers must be positive integers, got [${powers}]`);
+  }
+  const d = powers.length;
+  const { params, size } = layoutParams([{ name: 'w', shape: [1, d], init: { kind: 'uniform', low: -initBox, high: initBox }, isBias: false }]);
+  return {
+    kind: `normal-crossing-${powers.join('-')}`,
+    inDim: 1,
+    outDim: 1,
+    params,
+    size,
+    forward(G, p, x) {
+      const w = p.w; // [E, 1, d]
+      let c: Tensor | null = null;
+      powers.forEach((k, i) => {
+        const wi = slice(G, w, 2, i, i + 1); // [E, 1, 1]
+        // wᵢ^k as k − 1 products: Pow of a negative base is not defined in every WebGPU kernel.
+        for (let j = 0; j < k; j++) c = c ? mul(G, c, wi) : wi;
+      });
+      return mul(G, x.shape.length === 2 ? reshape(G, x, [1, ...x.shape]) : x, c!); // [E, B, 1]
+    },
+  };
+}
+
+/** The learning coefficient of normalCrossing(powers) at w* = 0: 1 / (2·maxᵢ kᵢ). */
+export function normalCrossingLambda(powers: readonly number[]): number {
+  return 1 / (2 * Math.max(...powers));
+}
