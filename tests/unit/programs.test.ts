@@ -3,7 +3,8 @@
  * ensemble, K fused steps vs K single steps, grid points vs direct evaluation.
  */
 import { describe, expect, it } from 'vitest';
-import { smoothRegression, twoCue } from '../../src/engine/datasets';
+import { smoothRegression, spirals, twoCue } from '../../src/engine/datasets';
+import type { LossKind } from '../../src/engine/losses';
 import { initParams, type MlpOptions, mlp } from '../../src/engine/models';
 import { type OptimizerKind, referenceUpdate, stateSlots } from '../../src/engine/optimizers';
 import { evalGraph, gradientGraph, gridGraph, trainStepGraph } from '../../src/engine/programs';
@@ -115,36 +116,41 @@ describe('transformations preserve the computation', () => {
 
   // Grids fold the first layer (linear in the plane) and carry the next bias through a constant
   // unit; each variant must still equal direct evaluation at the point.
-  const gridCases: [string, MlpOptions, 'float64' | 'float32'][] = [
-    ['tanh, two hidden layers', { widths, activation: 'tanh' }, 'float64'],
-    ['relu, three hidden layers', { widths: [2, 6, 5, 4, 1], activation: 'relu' }, 'float64'],
-    ['quadratic', { widths: [2, 3, 3, 1], activation: 'quadratic' }, 'float64'],
-    ['without biases', { widths, activation: 'tanh', bias: false }, 'float64'],
-    ['one hidden layer', { widths: [2, 7, 1], activation: 'tanh' }, 'float64'],
-    ['tanh in float32 (the constant unit is exactly 1 there too)', { widths, activation: 'tanh' }, 'float32'],
+  const gridCases: [string, MlpOptions, 'float64' | 'float32', LossKind][] = [
+    ['tanh, two hidden layers', { widths, activation: 'tanh' }, 'float64', 'mse'],
+    ['relu, three hidden layers', { widths: [2, 6, 5, 4, 1], activation: 'relu' }, 'float64', 'mse'],
+    ['quadratic', { widths: [2, 3, 3, 1], activation: 'quadratic' }, 'float64', 'mse'],
+    ['without biases', { widths, activation: 'tanh', bias: false }, 'float64', 'mse'],
+    ['one hidden layer', { widths: [2, 7, 1], activation: 'tanh' }, 'float64', 'mse'],
+    ['a relu classifier with softmax cross-entropy', { widths: [2, 6, 6, 3], activation: 'relu' }, 'float64', 'softmax-ce'],
+    ['tanh in float32 (the constant unit is exactly 1 there too)', { widths, activation: 'tanh' }, 'float32', 'mse'],
   ];
-  it.each(gridCases)('a grid point equals direct evaluation at θ₀ + a·d₁ + b·d₂: %s', async (_, opts, dtype) => {
+  const classes = spirals({ n: 16, seed: 4 });
+  it.each(gridCases)('a grid point equals direct evaluation at θ₀ + a·d₁ + b·d₂: %s', async (_, opts, dtype, loss) => {
     const model = mlp(opts);
     const P = model.size;
+    const set = loss === 'softmax-ce' ? classes : data;
+    const Y = { data: set.Y, shape: [16, model.outDim] };
     const theta0 = initParams(model, [7]).map((v, i) => v + 0.3 * Math.sin(i)); // nonzero biases
     const dirs = initParams(model, [8, 9]).map((v, i) => v + 0.2 * Math.cos(i));
     const coords = [0, 0, 1, 0, -0.5, 2];
-    const grid = await runGraph(gridGraph({ model, loss: 'mse', points: 3, data: { n: 16 }, dtype }), {
+    const grid = await runGraph(gridGraph({ model, loss, points: 3, data: { n: 16 }, dtype }), {
       theta0: { data: theta0, shape: [1, P] },
       dirs: { data: dirs, shape: [2, P] },
       coords: { data: coords, shape: [3, 2] },
-      X: { data: data.X, shape: [16, 2] },
-      Y: { data: data.Y, shape: [16, 1] },
+      X: { data: set.X, shape: [16, 2] },
+      Y,
     });
     const points = Float64Array.from({ length: 3 * P }, (_, i) => {
       const [g, j] = [Math.floor(i / P), i % P];
       return theta0[j] + coords[2 * g] * dirs[j] + coords[2 * g + 1] * dirs[P + j];
     });
-    const direct = await runGraph(evalGraph({ model, loss: 'mse', members: 3, data: { n: 16 }, dtype: 'float64' }), {
+    const direct = await runGraph(evalGraph({ model, loss, members: 3, data: { n: 16 }, dtype: 'float64' }), {
       theta: { data: points, shape: [3, P] },
-      X: { data: data.X, shape: [16, 2] },
-      Y: { data: data.Y, shape: [16, 1] },
+      X: { data: set.X, shape: [16, 2] },
+      Y,
     });
+    if (direct.acc) for (let g = 0; g < 3; g++) expect(grid.acc[g]).toBe(direct.acc[g]);
     for (let g = 0; g < 3; g++) {
       if (dtype === 'float64') expect(grid.loss[g]).toBeCloseTo(direct.loss[g], 9);
       else expect(Math.abs(grid.loss[g] - direct.loss[g])).toBeLessThan(1e-5 * Math.max(1, direct.loss[g]));
