@@ -65,11 +65,11 @@ async function train(b: TrainBench) {
 }
 
 /** A 64×64 filter-free landscape grid through θ₀ along two seeded directions, in chunks; grids/s. */
-async function grid(b: { backend: Backend; side?: number; chunk?: number; repeats?: number }) {
+async function grid(b: { backend: Backend; side?: number; chunk?: number; repeats?: number; widths?: number[] }) {
   await ready;
   const side = b.side ?? 64;
   const chunk = b.chunk ?? 256;
-  const model = mlp({ widths: [2, 64, 64, 1], activation: 'tanh' });
+  const model = mlp({ widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' });
   const data = smoothRegression({ n: 256, seed: 1 });
   const program = await Program.create(gridGraph({ model, loss: 'mse', points: chunk, data: { n: data.n } }), b.backend);
   const theta0 = floatTensor(initParams(model, [1]), [1, model.size]);
@@ -98,7 +98,7 @@ async function grid(b: { backend: Backend; side?: number; chunk?: number; repeat
   for (let r = 0; r < repeats; r++) last = await once();
   const seconds = (performance.now() - start) / 1000 / repeats;
   await program.release();
-  return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite) };
+  return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite), losses: total <= 1024 ? Array.from(last) : [] };
 }
 
 declare global {

@@ -48,4 +48,13 @@ describe('engine in Chromium', () => {
     }
     await plain.close();
   });
+
+  it('a landscape grid on WebGPU equals the same grid on WASM within 1e-4', async () => {
+    const cfg = { side: 8, chunk: 32, repeats: 1, widths: [2, 8, 8, 1] };
+    const gpu = await page.evaluate((c) => window.engineHarness.grid({ ...c, backend: 'webgpu' }), cfg);
+    const cpu = await page.evaluate((c) => window.engineHarness.grid({ ...c, backend: 'wasm' }), cfg);
+    expect(gpu.losses.length).toBe(64);
+    expect(new Set(cpu.losses.map((l) => l.toFixed(4))).size).toBeGreaterThan(32); // a landscape, not a constant
+    for (let i = 0; i < 64; i++) expect(Math.abs(gpu.losses[i] - cpu.losses[i])).toBeLessThan(1e-4 * Math.max(1, cpu.losses[i]));
+  });
 });
