@@ -15,10 +15,10 @@ import { grad } from './autodiff';
 import { type DType, Graph, type Tensor } from './graph';
 import { accuracy, type LossKind, lossFor } from './losses';
 import { type Model, unpackParams } from './models';
-
-export { unpackParams };
 import { add, concat, gatherRows, matmul, reduceSum, reshape, slice } from './ops';
 import { type OptimizerConfig, packState, stateSlots, unpackState, updateGraph } from './optimizers';
+
+export { unpackParams };
 
 export interface DataShape {
   /** Examples in the dataset. */
