@@ -116,17 +116,21 @@ export function mlp(opts: MlpOptions): Model {
     split: {
       affine: (G, p, x) => affine(G, p, x, 0),
       rest: (G, theta, z) => {
-        if (!bias || z.shape[z.shape.length - 1] === widths[1]) return layers(G, unpackParams(G, model, theta, bias ? 2 : 1), z, 1);
+        if (!bias || z.shape[z.shape.length - 1] === widths[1]) return layers(G, unpackParams(G, model, theta, firstParam(1)), z, 1);
         // z carries the constant unit: W1 and b1 are contiguous ([W1; b1] is [widths[1] + 1, widths[2]]).
-        const [w, b] = [params[2], params[3]];
+        const [w, b] = [params[firstParam(1)], params[firstParam(1) + 1]];
         const Wb = G.untaped(() => reshape(G, slice(G, theta, 1, w.offset, b.offset + b.size), [theta.shape[0], w.shape[0] + 1, w.shape[1]]));
         const h = matmul(G, activate(G, z, activation), Wb);
-        return widths.length > 3 ? layers(G, unpackParams(G, model, theta, 4), h, 2) : h;
+        return widths.length > 3 ? layers(G, unpackParams(G, model, theta, firstParam(2)), h, 2) : h;
       },
       unit: bias ? ACTIVATION_ONE[activation] : undefined,
     },
   };
   return model;
+  /** Index in `params` of layer l's weight (its bias follows it). */
+  function firstParam(l: number): number {
+    return bias ? 2 * l : l;
+  }
   function affine(G: Graph, p: Record<string, Tensor>, h: Tensor, l: number): Tensor {
     const z = matmul(G, h, p[`W${l}`]);
     return bias ? add(G, z, p[`b${l}`]) : z;
@@ -246,7 +250,7 @@ export function normalCrossing(powers: readonly number[], initBox = 1): Model {
         // wᵢ^k as k − 1 products: Pow of a negative base is not defined in every WebGPU kernel.
         for (let j = 0; j < k; j++) c = c ? mul(G, c, wi) : wi;
       });
-      return mul(G, x.shape.length === 2 ? reshape(G, x, [1, ...x.shape]) : x, c!); // [E, B, 1]
+      return mul(G, x, c!); // [B, 1] or [E, B, 1] times [E, 1, 1]: [E, B, 1]
     },
   };
 }
