@@ -6,7 +6,7 @@
  * gives landscape directions and optimizer state the same flat shape.
  */
 import type { Graph, Tensor } from './graph';
-import { add, exp, expand, matmul, mul, reduceSum, relu, reshape, slice, sub, tanh } from './ops';
+import { add, concat, exp, expand, matmul, mul, reduceSum, relu, reshape, slice, sub, tanh } from './ops';
 import { makeRng } from './random';
 
 export type Init =
@@ -62,6 +62,12 @@ export function layoutParams(specs: Omit<ParamSpec, 'offset' | 'size'>[]): { par
   });
   return { params, size: offset };
 }
+
+/**
+ * A first layer with at most this many inputs reads [x, 1]·[W; b]: copying the narrow input with a
+ * column of ones is cheaper than a bias pass and a bias-gradient row sum over [.., B, H].
+ */
+const FOLD_BIAS_MAX_IN = 8;
 
 export type Activation = 'tanh' | 'relu' | 'quadratic' | 'linear';
 
@@ -132,8 +138,15 @@ export function mlp(opts: MlpOptions): Model {
     return bias ? 2 * l : l;
   }
   function affine(G: Graph, p: Record<string, Tensor>, h: Tensor, l: number): Tensor {
-    const z = matmul(G, h, p[`W${l}`]);
-    return bias ? add(G, z, p[`b${l}`]) : z;
+    const [W, b] = [p[`W${l}`], p[`b${l}`]];
+    if (bias && l === 0 && widths[0] <= FOLD_BIAS_MAX_IN) {
+      // [x, 1]·[W; b]: the bias rides in the product with its inner dimension one longer, which
+      // costs nothing, and its gradient is the product's last row (no [.., B, H] bias pass, no row sum).
+      const ones = expand(G, G.constant([1], new Array(h.shape.length).fill(1)), [...h.shape.slice(0, -1), 1]);
+      return matmul(G, concat(G, [h, ones], -1), concat(G, [W, b], -2));
+    }
+    const z = matmul(G, h, W);
+    return bias ? add(G, z, b) : z;
   }
   /** Layers from `from` on; from > 0 takes layer from−1's pre-activation. */
   function layers(G: Graph, p: Record<string, Tensor>, h: Tensor, from: number): Tensor {

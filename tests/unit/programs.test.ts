@@ -166,6 +166,17 @@ describe('graph economy', () => {
     expect(G.nodes.filter((n) => n.opType === 'MatMul').length).toBe(3 * 3 - 1);
   });
 
+  it('a narrow first layer carries its bias in the product: [x, 1]·[W; b], no bias pass or bias row sum over [E, B, width]', () => {
+    const model = mlp({ widths: [2, 16, 16, 1], activation: 'tanh' });
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 4, batch: 32, fused: 1, data: { n: 64 } });
+    const on = (op: string, input: string, output: string) =>
+      G.nodes.filter((n) => n.opType === op && G.shapes.get(n.inputs[0])?.join() === input && G.shapes.get(n.outputs[0])?.join() === output);
+    expect(on('MatMul', '4,32,3', '4,32,16').length).toBe(1);
+    // Only the second hidden layer adds a bias and sums its gradient over the batch.
+    expect(on('Add', '4,32,16', '4,32,16').length).toBe(1);
+    expect(on('ReduceSum', '4,32,16', '4,1,16').length).toBe(1);
+  });
+
   it('a grid carries the hidden bias in its product: no Add over [points, batch, width]', () => {
     const G = gridGraph({ model: mlp({ widths: [2, 16, 16, 1], activation: 'tanh' }), loss: 'mse', points: 8, data: { n: 32 } });
     const wide = G.nodes.filter((n) => n.opType === 'Add' && G.shapes.get(n.outputs[0])?.join() === '8,32,16');
