@@ -16,7 +16,7 @@ import { type DType, Graph, type Tensor } from './graph';
 import { accuracy, type LossKind, lossFor } from './losses';
 import { type Model, unpackParams } from './models';
 import { add, concat, gatherRows, matmul, reduceSum, reshape, slice } from './ops';
-import { type OptimizerConfig, packState, stateSlots, unpackState, updateGraph } from './optimizers';
+import { type OptimizerConfig, packState, stateSlots, stepSchedule, unpackState, updateGraph } from './optimizers';
 
 export { unpackParams };
 
@@ -87,12 +87,12 @@ export function trainStepGraph(spec: TrainSpec): Graph {
   const lr = G.input('lr', [E, 1]);
   const t = G.input('t', []);
   const losses: Tensor[] = [];
+  const scalars = stepSchedule(G, spec.optimizer, lr, t, K);
   for (let k = 0; k < K; k++) {
     const { x, y } = batchAt(G, X, Y, idx, k);
     const { perMember, gradient } = memberLossAndGrad(G, model, spec.loss, theta, x, y);
     losses.push(perMember);
-    const step = G.untaped(() => add(G, t, G.scalar(k + 1)));
-    ({ theta, state } = updateGraph(G, spec.optimizer, theta, gradient, state, lr, step));
+    ({ theta, state } = updateGraph(G, spec.optimizer, theta, gradient, state, scalars(k)));
   }
   G.output('theta_out', theta);
   const stateOut = packState(G, state);

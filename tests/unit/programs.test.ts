@@ -107,9 +107,14 @@ describe('transformations preserve the computation', () => {
     }
   });
 
-  it('K fused steps equal K single steps', async () => {
-    const single = await trainParams({ ...baseRun, initSeeds: [2, 3], fused: 1 });
-    const fused = await trainParams({ ...baseRun, initSeeds: [2, 3], fused: 4 });
+  // A large ε and weight decay make every per-step scalar of the fused schedule matter.
+  it.each([
+    ['Adam', { kind: 'adam' }],
+    ['AdamW with ε = 0.05 and weight decay', { kind: 'adamw', eps: 0.05, weightDecay: 0.1 }],
+    ['momentum', { kind: 'momentum' }],
+  ] as const)('K fused steps equal K single steps: %s', async (_, optimizer) => {
+    const single = await trainParams({ ...baseRun, optimizer, initSeeds: [2, 3], fused: 1 });
+    const fused = await trainParams({ ...baseRun, optimizer, initSeeds: [2, 3], fused: 4 });
     expect(fused.length).toBe(single.length);
     for (let i = 0; i < single.length; i++) expect(Math.abs(fused[i] - single[i])).toBeLessThan(1e-5);
   });
