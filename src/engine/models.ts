@@ -25,15 +25,29 @@ export interface ParamSpec {
   isBias: boolean;
 }
 
+/** A slice of θ that the graphs unpack as one tensor [E, ...shape]. */
+export interface Piece {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
 export interface Model {
   readonly kind: string;
   readonly inDim: number;
   readonly outDim: number;
   readonly params: readonly ParamSpec[];
+  /**
+   * How graphs cut θ into tensors, in order (default: one per parameter). A piece may join
+   * consecutive parameters that one product reads together, such as a first layer's [W; b]: each
+   * piece costs a slice and a reshape per step, and its gradient a reshape back.
+   */
+  readonly pieces?: readonly Piece[];
   /** P, the number of parameters of one member. */
   readonly size: number;
   /**
-   * Forward pass. `p` maps each parameter name to a tensor of shape [E, ...shape]; x is
+   * Forward pass. `p` maps each piece's name to a tensor of shape [E, ...shape]; x is
    * [B, in] (shared by every member) or [E, B, in]; returns [E, B, out].
    */
   forward(G: Graph, p: Record<string, Tensor>, x: Tensor): Tensor;
@@ -110,11 +124,16 @@ export function mlp(opts: MlpOptions): Model {
     if (bias) specs.push({ name: `b${l}`, shape: [1, fanOut], init: { kind: 'constant', value: 0 }, isBias: true });
   }
   const { params, size } = layoutParams(specs);
+  // A narrow first layer reads [x, 1]·[W; b] as one piece.
+  const foldFirst = bias && widths[0] <= FOLD_BIAS_MAX_IN;
+  const pieces: Piece[] = params.map(({ name, shape, offset, size }) => ({ name, shape, offset, size }));
+  if (foldFirst) pieces.splice(0, 2, { name: 'Wb0', shape: [widths[0] + 1, widths[1]], offset: 0, size: (widths[0] + 1) * widths[1] });
   const model: Model = {
     kind: `mlp-${widths.join('-')}-${activation}`,
     inDim: widths[0],
     outDim: widths[widths.length - 1],
     params,
+    pieces,
     size,
     forward(G, p, x) {
       return layers(G, p, x, 0);
@@ -138,15 +157,14 @@ export function mlp(opts: MlpOptions): Model {
     return bias ? 2 * l : l;
   }
   function affine(G: Graph, p: Record<string, Tensor>, h: Tensor, l: number): Tensor {
-    const [W, b] = [p[`W${l}`], p[`b${l}`]];
-    if (bias && l === 0 && widths[0] <= FOLD_BIAS_MAX_IN) {
+    if (l === 0 && foldFirst) {
       // [x, 1]·[W; b]: the bias rides in the product with its inner dimension one longer, which
       // costs nothing, and its gradient is the product's last row (no [.., B, H] bias pass, no row sum).
       const ones = expand(G, G.constant([1], new Array(h.shape.length).fill(1)), [...h.shape.slice(0, -1), 1]);
-      return matmul(G, concat(G, [h, ones], -1), concat(G, [W, b], -2));
+      return matmul(G, concat(G, [h, ones], -1), p.Wb0);
     }
-    const z = matmul(G, h, W);
-    return bias ? add(G, z, b) : z;
+    const z = matmul(G, h, p[`W${l}`]);
+    return bias ? add(G, z, p[`b${l}`]) : z;
   }
   /** Layers from `from` on; from > 0 takes layer from−1's pre-activation. */
   function layers(G: Graph, p: Record<string, Tensor>, h: Tensor, from: number): Tensor {
@@ -158,16 +176,23 @@ export function mlp(opts: MlpOptions): Model {
   }
 }
 
+/** The pieces graphs cut θ into: the model's own, or one per parameter. */
+export function piecesOf(model: Model): readonly Piece[] {
+  return model.pieces ?? model.params.map(({ name, shape, offset, size }) => ({ name, shape, offset, size }));
+}
+
 /**
- * Unpack θ [E, P] into named parameter tensors [E, ...shape] (leaves for autodiff); `first` skips
- * the parameters before it.
+ * Unpack θ [E, P] into named tensors [E, ...shape], one per piece (leaves for autodiff); `first`
+ * skips the pieces before parameter `first`.
  */
 export function unpackParams(G: Graph, model: Model, theta: Tensor, first = 0): Record<string, Tensor> {
   const E = theta.shape[0];
+  const from = model.params[first].offset;
+  const pieces = piecesOf(model);
   return G.untaped(() => {
     const out: Record<string, Tensor> = {};
-    for (const p of model.params.slice(first)) {
-      const flat = model.params.length === 1 ? theta : slice(G, theta, 1, p.offset, p.offset + p.size);
+    for (const p of pieces.filter((q) => q.offset >= from)) {
+      const flat = pieces.length === 1 ? theta : slice(G, theta, 1, p.offset, p.offset + p.size);
       out[p.name] = reshape(G, flat, [E, ...p.shape]);
     }
     return out;

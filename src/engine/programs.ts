@@ -14,7 +14,7 @@
 import { grad } from './autodiff';
 import { type DType, Graph, type Tensor } from './graph';
 import { accuracy, type LossKind, lossFor } from './losses';
-import { type Model, unpackParams } from './models';
+import { type Model, piecesOf, unpackParams } from './models';
 import { add, concat, gatherRows, matmul, reduceSum, reshape, slice } from './ops';
 import { type OptimizerConfig, packState, stateSlots, stepSchedule, unpackState, updateGraph } from './optimizers';
 
@@ -25,11 +25,12 @@ export interface DataShape {
   n: number;
 }
 
-/** Concatenate per-parameter gradients back into the flat [E, P] layout. */
+/** Concatenate per-piece gradients back into the flat [E, P] layout. */
 export function packGrads(G: Graph, model: Model, grads: Tensor[]): Tensor {
   const E = grads[0].shape[0];
   return G.untaped(() => {
-    const flat = grads.map((g, i) => reshape(G, g, [E, model.params[i].size]));
+    const pieces = piecesOf(model);
+    const flat = grads.map((g, i) => reshape(G, g, [E, pieces[i].size]));
     return flat.length === 1 ? flat[0] : concat(G, flat, 1);
   });
 }
@@ -40,7 +41,7 @@ export function memberLossAndGrad(G: Graph, model: Model, loss: LossKind, theta:
   const pred = model.forward(G, params, x);
   const perMember = lossFor(G, loss, pred, y);
   const total = reduceSum(G, perMember, [0]);
-  const leaves = model.params.map((p) => params[p.name]);
+  const leaves = piecesOf(model).map((p) => params[p.name]);
   const gradient = packGrads(G, model, grad(G, total, leaves));
   return { perMember, gradient, pred };
 }

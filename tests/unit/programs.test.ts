@@ -176,7 +176,11 @@ describe('graph economy', () => {
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 4, batch: 32, fused: 1, data: { n: 64 } });
     const on = (op: string, input: string, output: string) =>
       G.nodes.filter((n) => n.opType === op && G.shapes.get(n.inputs[0])?.join() === input && G.shapes.get(n.outputs[0])?.join() === output);
-    expect(on('MatMul', '4,32,3', '4,32,16').length).toBe(1);
+    const [first] = on('MatMul', '4,32,3', '4,32,16');
+    expect(first).toBeDefined();
+    // [W; b] is one piece of θ (a slice and a reshape), not two pieces concatenated every step.
+    const producer = new Map(G.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+    expect(producer.get(first.inputs[1])?.opType).toBe('Reshape');
     // Only the second hidden layer adds a bias and sums its gradient over the batch.
     expect(on('Add', '4,32,16', '4,32,16').length).toBe(1);
     expect(on('ReduceSum', '4,32,16', '4,1,16').length).toBe(1);
