@@ -1,7 +1,7 @@
 /**
  * Graph transformations of one model definition into the programs the book runs:
  *
- *   trainStepGraph    θ, state, data, batch indices, lr, t → θ', state', loss    (K steps fused, E members)
+ *   trainStepGraph    θ, state, data, batch indices, lr, t → θ', state', loss of the last step (K fused, E members)
  *   evalGraph         θ, data → loss, accuracy per member
  *   predictGraph      θ, x → model outputs per member (decision boundaries, function fans)
  *   gridGraph         θ₀, d₁, d₂, (a, b)ᵍ, data → loss and accuracy at θ₀ + a·d₁ + b·d₂
@@ -87,18 +87,20 @@ export function trainStepGraph(spec: TrainSpec): Graph {
   const idx = G.input('idx', spec.sharedOrder ? [K, B] : [K, E, B], 'int32');
   const lr = G.input('lr', [E, 1]);
   const t = G.input('t', []);
-  const losses: Tensor[] = [];
+  let lastLoss: Tensor | null = null;
   const scalars = stepSchedule(G, spec.optimizer, lr, t, K);
   for (let k = 0; k < K; k++) {
     const { x, y } = batchAt(G, X, Y, idx, k);
     const { perMember, gradient } = memberLossAndGrad(G, model, spec.loss, theta, x, y);
-    losses.push(perMember);
+    lastLoss = perMember;
     ({ theta, state } = updateGraph(G, spec.optimizer, theta, gradient, state, scalars(k)));
   }
   G.output('theta_out', theta);
   const stateOut = packState(G, state);
   if (stateOut) G.output('state_out', stateOut);
-  G.output('loss', G.untaped(() => reshape(G, K === 1 ? losses[0] : concat(G, losses.map((l) => reshape(G, l, [1, E])), 0), [K, E])));
+  // Only the last fused step's loss is output (a reading shows one step per call); the earlier
+  // steps' loss values are then never computed: the serializer drops nodes no output needs.
+  G.output('loss', G.untaped(() => reshape(G, lastLoss!, [1, E])));
   return G;
 }
 

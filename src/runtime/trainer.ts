@@ -126,21 +126,18 @@ export class Trainer {
     this.state = state;
   }
 
-  /** Read the newest loss [K, E] and keep its last row; flag members that diverged. */
+  /**
+   * Read the newest loss [1, E] (the call's last fused step) and flag members that diverged: a
+   * member whose parameters stopped being finite at any fused step has a non-finite loss by then.
+   */
   private async readLoss(): Promise<LossReading | null> {
     const t = this.pendingLoss;
     if (!t) return null;
-    const all = await readFloats(t);
-    const E = this.members;
-    const K = this.spec.fused;
-    const loss = Float32Array.from(all.subarray((K - 1) * E, K * E));
+    const loss = Float32Array.from(await readFloats(t));
     const bad = new Set(this.diverged);
-    for (let k = 0; k < K; k++) {
-      for (let e = 0; e < E; e++) {
-        const v = all[k * E + e];
-        if (!Number.isFinite(v) || v > DIVERGENCE_LOSS) bad.add(e);
-      }
-    }
+    loss.forEach((v, e) => {
+      if (!Number.isFinite(v) || v > DIVERGENCE_LOSS) bad.add(e);
+    });
     this.diverged = [...bad].sort((a, b) => a - b);
     const reading = { step: this.stepsDone, loss };
     this.history.push(reading);

@@ -9,6 +9,8 @@ import { initParams, type MlpOptions, mlp } from '../../src/engine/models';
 import { type OptimizerKind, referenceUpdate, stateSlots } from '../../src/engine/optimizers';
 import { evalGraph, gradientGraph, gridGraph, trainStepGraph } from '../../src/engine/programs';
 import { flattenGrads, refLayersFromFlat, referenceLossAndGrad } from '../../src/engine/reference';
+import type { NodeSpec } from '../../src/engine/graph';
+import { liveNodes } from '../../src/engine/onnx';
 import type { RunSpec } from '../../src/engine/spec';
 import { Trainer } from '../../src/runtime/trainer';
 import { runGraph } from './run-graph';
@@ -184,6 +186,20 @@ describe('graph economy', () => {
     // Only the second hidden layer adds a bias and sums its gradient over the batch.
     expect(on('Add', '4,32,16', '4,32,16').length).toBe(1);
     expect(on('ReduceSum', '4,32,16', '4,1,16').length).toBe(1);
+  });
+
+  it('a fused step is serialized without the nodes no output needs: the gradient root and the unread losses', () => {
+    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 3, batch: 8, fused: 4, data: { n: 16 } });
+    const perMemberLoss = (nodes: NodeSpec[]) =>
+      nodes.filter((n) => n.opType === 'ReduceSum' && G.shapes.get(n.inputs[0])?.join() === '3,8,1' && G.shapes.get(n.outputs[0])?.join() === '3');
+    const rootSum = (nodes: NodeSpec[]) => nodes.filter((n) => n.opType === 'ReduceSum' && G.shapes.get(n.outputs[0])?.length === 0);
+    expect(perMemberLoss(G.nodes).length).toBe(4);
+    expect(rootSum(G.nodes).length).toBe(4);
+    const live = liveNodes(G);
+    expect(perMemberLoss(live).length).toBe(1);
+    expect(rootSum(live)).toEqual([]);
+    expect(live.length).toBeLessThan(G.nodes.length);
   });
 
   it('a grid carries the hidden bias in its product: no Add over [points, batch, width]', () => {
