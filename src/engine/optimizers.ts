@@ -7,6 +7,10 @@
  *   Adam:      m ← β₁m + (1−β₁)g';  v ← β₂v + (1−β₂)g'²;  θ ← θ − η m̂ / (√v̂ + ε),  g' = g + λθ
  *              m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)          (Kingma & Ba 2015)
  *   AdamW:     as Adam with g' = g, then θ ← θ − ηλθ as well   (Loshchilov & Hutter 2019)
+ *
+ * The graph keeps Adam's moments scaled, m̃ = m / (1−β₁) and ṽ = v / (1−β₂), so each update is
+ * m̃ ← β₁m̃ + g' and ṽ ← β₂ṽ + g'² (two fewer nodes per step: a node's dispatch is a few percent of
+ * a small model's step); the constants move into the per-call scalars. `stateScale` converts.
  */
 import type { Graph, Tensor } from './graph';
 import { add, concat, div, mul, reshape, slice, sqrt, sub } from './ops';
@@ -56,8 +60,10 @@ export function stepSchedule(G: Graph, cfg: OptimizerConfig, lr: Tensor, t: Tens
     const steps = add(G, t, G.constant(Array.from({ length: K }, (_, k) => k + 1), [K]));
     const bc1 = sub(G, s(1), G.node('Pow', [s(c.beta1), steps], [K]));
     const rootBc2 = sqrt(G, sub(G, s(1), G.node('Pow', [s(c.beta2), steps], [K])));
-    const lrAll = mul(G, lr, reshape(G, div(G, rootBc2, bc1), [1, K])); // [E, K]
-    const epsAll = mul(G, rootBc2, s(c.eps)); // [K]
+    // Scaled moments (m = (1−β₁)m̃, v = (1−β₂)ṽ): m̂ / (√v̂ + ε) = m̃·a' / (√ṽ + ε') with
+    // a' = (1−β₁)·√(1−β₂ᵗ) / ((1−β₁ᵗ)·√(1−β₂)) and ε' = ε·√(1−β₂ᵗ) / √(1−β₂).
+    const lrAll = mul(G, lr, reshape(G, mul(G, div(G, rootBc2, bc1), s((1 - c.beta1) / Math.sqrt(1 - c.beta2))), [1, K])); // [E, K]
+    const epsAll = mul(G, rootBc2, s(c.eps / Math.sqrt(1 - c.beta2))); // [K]
     return (k: number) => ({
       lr,
       adam: { lr: K === 1 ? lrAll : slice(G, lrAll, 1, k, k + 1), eps: K === 1 ? epsAll : slice(G, epsAll, 0, k, k + 1) },
@@ -90,12 +96,21 @@ export function updateGraph(
     }
     if (!adam) throw new Error('updateGraph: Adam needs the scalars of stepSchedule');
     const [m0, v0] = state;
-    const m = add(G, mul(G, m0, s(c.beta1)), mul(G, l2, s(1 - c.beta1)));
-    const v = add(G, mul(G, v0, s(c.beta2)), mul(G, mul(G, l2, l2), s(1 - c.beta2)));
+    const m = add(G, mul(G, m0, s(c.beta1)), l2); // scaled moments: see the header
+    const v = add(G, mul(G, v0, s(c.beta2)), mul(G, l2, l2));
     let delta = mul(G, div(G, m, add(G, sqrt(G, v), adam.eps)), adam.lr);
     if (c.kind === 'adamw' && c.weightDecay) delta = add(G, delta, mul(G, theta, mul(G, lr, s(c.weightDecay))));
     return { theta: sub(G, theta, delta), state: [m, v] };
   });
+}
+
+/**
+ * Per state slot, the factor that turns the graph's state into the textbook quantity (Adam's
+ * moments are kept scaled: m = (1−β₁)·m̃, v = (1−β₂)·ṽ).
+ */
+export function stateScale(cfg: OptimizerConfig): number[] {
+  const c = withDefaults(cfg);
+  return c.kind === 'adam' || c.kind === 'adamw' ? [1 - c.beta1, 1 - c.beta2] : c.kind === 'momentum' ? [1] : [];
 }
 
 /** Split a packed state [E, slots·P] into its slots. */
