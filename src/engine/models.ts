@@ -6,7 +6,7 @@
  * gives landscape directions and optimizer state the same flat shape.
  */
 import type { Graph, Tensor } from './graph';
-import { add, concat, exp, expand, matmul, mul, reduceSum, relu, reshape, slice, sub, tanh } from './ops';
+import { add, concat, exp, expand, matmul, mul, reduceSum, relu, reshape, rowDot, slice, sub, tanh } from './ops';
 import { makeRng } from './random';
 
 export type Init =
@@ -126,7 +126,13 @@ export function mlp(opts: MlpOptions): Model {
   const { params, size } = layoutParams(specs);
   // A narrow first layer reads [x, 1]·[W; b] as one piece.
   const foldFirst = bias && widths[0] <= FOLD_BIAS_MAX_IN;
-  const pieces: Piece[] = params.map(({ name, shape, offset, size }) => ({ name, shape, offset, size }));
+  // A one-output head reads its weights as a row [1, width] (rowDot; the same numbers as the
+  // [width, 1] column): its piece then shares the hidden layers' column count and joins their block.
+  const rowHead = widths[widths.length - 1] === 1 && widths.length > 2;
+  const last = widths.length - 2;
+  const pieces: Piece[] = params.map(({ name, shape, offset, size }) =>
+    rowHead && name === `W${last}` ? { name, shape: [1, widths[last]], offset, size } : { name, shape, offset, size },
+  );
   if (foldFirst) pieces.splice(0, 2, { name: 'Wb0', shape: [widths[0] + 1, widths[1]], offset: 0, size: (widths[0] + 1) * widths[1] });
   const model: Model = {
     kind: `mlp-${widths.join('-')}-${activation}`,
@@ -163,7 +169,7 @@ export function mlp(opts: MlpOptions): Model {
       const ones = expand(G, G.constant([1], new Array(h.shape.length).fill(1)), [...h.shape.slice(0, -1), 1]);
       return matmul(G, concat(G, [h, ones], -1), p.Wb0);
     }
-    const z = matmul(G, h, p[`W${l}`]);
+    const z = rowHead && l === last ? rowDot(G, h, p[`W${l}`]) : matmul(G, h, p[`W${l}`]);
     return bias ? add(G, z, p[`b${l}`]) : z;
   }
   /** Layers from `from` on; from > 0 takes layer from−1's pre-activation. */
@@ -182,18 +188,54 @@ export function piecesOf(model: Model): readonly Piece[] {
 }
 
 /**
+ * Consecutive two-dimensional pieces with the same number of columns form a block: θ's slice for a
+ * block is one reshape to [E, rows, cols] and one split by rows (a piece each would cost a reshape
+ * each, and a step unpacks θ and packs its gradient every time). A block costs an extra copy of its
+ * slice on the way in and out, so only blocks of at most BLOCK_MAX_ELEMENTS (over all E members)
+ * are formed: there a node's dispatch costs more than the copy (one 2-64-64-1 model: 8–15% faster
+ * steps; 32 of them: 3–7% slower with blocks).
+ */
+export function pieceBlocks(pieces: readonly Piece[], members = 1): Piece[][] {
+  const blocks: Piece[][] = [];
+  for (const p of pieces) {
+    const block = blocks.at(-1);
+    const prev = block?.at(-1);
+    const joins =
+      prev && p.shape.length === 2 && prev.shape.length === 2 && p.shape[1] === prev.shape[1] && p.offset === prev.offset + prev.size;
+    if (joins && members * (p.offset + p.size - block![0].offset) <= BLOCK_MAX_ELEMENTS) block!.push(p);
+    else blocks.push([p]);
+  }
+  return blocks;
+}
+
+const BLOCK_MAX_ELEMENTS = 1 << 14;
+
+/**
  * Unpack θ [E, P] into named tensors [E, ...shape], one per piece (leaves for autodiff); `first`
  * skips the pieces before parameter `first`.
  */
 export function unpackParams(G: Graph, model: Model, theta: Tensor, first = 0): Record<string, Tensor> {
   const E = theta.shape[0];
   const from = model.params[first].offset;
-  const pieces = piecesOf(model);
+  const pieces = piecesOf(model).filter((q) => q.offset >= from);
   return G.untaped(() => {
     const out: Record<string, Tensor> = {};
-    for (const p of pieces.filter((q) => q.offset >= from)) {
-      const flat = pieces.length === 1 ? theta : slice(G, theta, 1, p.offset, p.offset + p.size);
-      out[p.name] = reshape(G, flat, [E, ...p.shape]);
+    for (const block of pieceBlocks(pieces, E)) {
+      const [head, tail] = [block[0], block[block.length - 1]];
+      const end = tail.offset + tail.size;
+      const flat = head.offset === 0 && end === model.size ? theta : slice(G, theta, 1, head.offset, end);
+      if (block.length === 1) {
+        out[head.name] = reshape(G, flat, [E, ...head.shape]);
+        continue;
+      }
+      const cols = head.shape[1];
+      const rows = block.reduce((n, p) => n + p.shape[0], 0);
+      const whole = reshape(G, flat, [E, rows, cols]);
+      let r = 0;
+      for (const p of block) {
+        out[p.name] = slice(G, whole, 1, r, r + p.shape[0]);
+        r += p.shape[0];
+      }
     }
     return out;
   });

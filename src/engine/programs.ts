@@ -14,7 +14,7 @@
 import { grad } from './autodiff';
 import { type DType, Graph, type Tensor } from './graph';
 import { accuracy, type LossKind, lossFor } from './losses';
-import { type Model, piecesOf, unpackParams } from './models';
+import { type Model, pieceBlocks, piecesOf, unpackParams } from './models';
 import { add, concat, gatherRows, matmul, reduceSum, reshape, slice } from './ops';
 import { type OptimizerConfig, packState, stateSlots, stepSchedule, unpackState, updateGraph } from './optimizers';
 
@@ -25,12 +25,17 @@ export interface DataShape {
   n: number;
 }
 
-/** Concatenate per-piece gradients back into the flat [E, P] layout. */
+/** Concatenate per-piece gradients back into the flat [E, P] layout, a block at a time. */
 export function packGrads(G: Graph, model: Model, grads: Tensor[]): Tensor {
   const E = grads[0].shape[0];
   return G.untaped(() => {
     const pieces = piecesOf(model);
-    const flat = grads.map((g, i) => reshape(G, g, [E, pieces[i].size]));
+    const byName = new Map(pieces.map((p, i) => [p.name, grads[i]]));
+    const flat = pieceBlocks(pieces, E).map((block) => {
+      const size = block.reduce((n, p) => n + p.size, 0);
+      const joined = block.length === 1 ? byName.get(block[0].name)! : concat(G, block.map((p) => byName.get(p.name)!), 1);
+      return reshape(G, joined, [E, size]);
+    });
     return flat.length === 1 ? flat[0] : concat(G, flat, 1);
   });
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { smoothRegression, spirals, twoCue } from '../../src/engine/datasets';
 import type { LossKind } from '../../src/engine/losses';
-import { initParams, type MlpOptions, mlp } from '../../src/engine/models';
+import { initParams, type MlpOptions, mlp, pieceBlocks, piecesOf } from '../../src/engine/models';
 import { type OptimizerKind, referenceUpdate, stateScale, stateSlots } from '../../src/engine/optimizers';
 import { evalGraph, gradientGraph, gridGraph, trainStepGraph } from '../../src/engine/programs';
 import { flattenGrads, refLayersFromFlat, referenceLossAndGrad } from '../../src/engine/reference';
@@ -182,9 +182,9 @@ describe('graph economy', () => {
       G.nodes.filter((n) => n.opType === op && G.shapes.get(n.inputs[0])?.join() === input && G.shapes.get(n.outputs[0])?.join() === output);
     const [first] = on('MatMul', '4,32,3', '4,32,16');
     expect(first).toBeDefined();
-    // [W; b] is one piece of θ (a slice and a reshape), not two pieces concatenated every step.
+    // [W; b] is one piece of θ, not two pieces concatenated every step.
     const producer = new Map(G.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
-    expect(producer.get(first.inputs[1])?.opType).toBe('Reshape');
+    expect(producer.get(first.inputs[1])?.opType).not.toBe('Concat');
     // Only the second hidden layer adds a bias and sums its gradient over the batch.
     expect(on('Add', '4,32,16', '4,32,16').length).toBe(1);
     expect(on('ReduceSum', '4,32,16', '4,1,16').length).toBe(1);
@@ -202,6 +202,23 @@ describe('graph economy', () => {
     expect(perMemberLoss(live).length).toBe(1);
     expect(rootSum(live)).toEqual([]);
     expect(live.length).toBeLessThan(G.nodes.length);
+  });
+
+  it('θ is unpacked a block at a time: pieces with the same column count share one reshape', () => {
+    const model = mlp({ widths: [2, 16, 16, 1], activation: 'tanh' });
+    // [W; b] of the first layer, W and b of the second, the head as a row: all 16 columns wide.
+    expect(pieceBlocks(piecesOf(model)).map((b) => b.map((p) => `${p.name}:${p.shape}`))).toEqual([['Wb0:3,16', 'W1:16,16', 'b1:1,16', 'W2:1,16'], ['b2:1,1']]);
+    // Blocks are for small tensors: copying 32 members' 4,416 block parameters costs more than it saves.
+    const wide = piecesOf(mlp({ widths: [2, 64, 64, 1], activation: 'tanh' }));
+    expect(pieceBlocks(wide, 1).map((b) => b.length)).toEqual([4, 1]);
+    expect(pieceBlocks(wide, 32).map((b) => b.map((p) => p.name))).toEqual([['Wb0'], ['W1'], ['b1', 'W2'], ['b2']]);
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 8, fused: 1, data: { n: 16 } });
+    const fromTheta = G.nodes.filter((n) => n.opType === 'Slice' && n.inputs[0] === 'theta');
+    expect(fromTheta.length).toBe(2);
+    // One reshape per block on the way in and one on the way out, not one per piece.
+    const unpack = G.nodes.filter((n) => n.opType === 'Reshape' && fromTheta.some((f) => f.outputs[0] === n.inputs[0]));
+    const pack = G.nodes.filter((n) => n.opType === 'Reshape' && ['2,336', '2,1'].includes(G.shapes.get(n.outputs[0])!.join()));
+    expect([unpack.length, pack.length]).toEqual([2, 2]);
   });
 
   it('a grid carries the hidden bias in its product: no Add over [points, batch, width]', () => {
