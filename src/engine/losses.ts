@@ -3,7 +3,7 @@
  * [E, B, O] → loss [E]. Cross-entropies are fused ops with their textbook VJPs, built from ops
  * that stay on the GPU (no LogSoftmax, no Softplus, no OneHot: targets come as float one-hots).
  */
-import type { Graph, Tensor } from './graph';
+import { broadcastShapes, type Graph, sameShape, type Tensor } from './graph';
 import { abs, exp, greater, log, matmul, mul, reduceMaxNoGrad, reduceMean, reduceSum, relu, reshape, sigmoid, softmax, sub, toFloat, add, neg } from './ops';
 
 /**
@@ -25,19 +25,15 @@ function meanPerMember(G: Graph, x: Tensor): Tensor {
  */
 export function mse(G: Graph, pred: Tensor, target: Tensor, half = false): Tensor {
   const scale = half ? 0.5 : 1;
-  const d = G.untaped(() => sub(G, pred, target));
-  if (d.shape.length !== pred.shape.length || d.shape.some((n, i) => n !== pred.shape[i])) {
-    // target wider than pred: the generic path sums the broadcast axes back
-    const dd = sub(G, pred, target);
-    const m = meanPerMember(G, mul(G, dd, dd));
-    return half ? mul(G, m, G.scalar(0.5)) : m;
-  }
-  const count = d.shape.slice(1).reduce((a, b) => a * b, 1);
-  const loss = G.untaped(() => {
+  const meanSquare = (d: Tensor) => {
     const m = meanPerMember(G, mul(G, d, d));
     return half ? mul(G, m, G.scalar(scale)) : m;
-  });
-  return G.record(loss, [pred], (g) => {
+  };
+  // A target wider than the prediction: the generic VJPs sum the broadcast axes back.
+  if (!sameShape(broadcastShapes(pred.shape, target.shape), pred.shape)) return meanSquare(sub(G, pred, target));
+  const d = G.untaped(() => sub(G, pred, target));
+  const count = d.shape.slice(1).reduce((a, b) => a * b, 1);
+  return G.record(G.untaped(() => meanSquare(d)), [pred], (g) => {
     const perMember = G.untaped(() => reshape(G, mul(G, g, G.scalar((2 * scale) / count)), [g.shape[0], ...d.shape.slice(1).map(() => 1)]));
     return [G.untaped(() => mul(G, d, perMember))];
   });
