@@ -39,7 +39,7 @@ export function stateSlots(kind: OptimizerKind): number {
 export interface StepScalars {
   /** The learning rate, [E, 1]. */
   lr: Tensor;
-  /** Adam: this step's lr·√(1−β₂ᵗ)/(1−β₁ᵗ), [E, 1], and ε·√(1−β₂ᵗ), one element. */
+  /** Adam, for the scaled moments: this step's lr·a' [E, 1] and ε' (one element); see stepSchedule. */
   adam?: { lr: Tensor; eps: Tensor };
 }
 

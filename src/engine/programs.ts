@@ -29,12 +29,12 @@ export interface DataShape {
 export function packGrads(G: Graph, model: Model, grads: Tensor[]): Tensor {
   const E = grads[0].shape[0];
   return G.untaped(() => {
-    const pieces = piecesOf(model);
-    const byName = new Map(pieces.map((p, i) => [p.name, grads[i]]));
-    const flat = pieceBlocks(pieces, E).map((block) => {
+    // Blocks are runs of consecutive pieces, and grads come in piece order.
+    let next = 0;
+    const flat = pieceBlocks(piecesOf(model), E).map((block) => {
+      const parts = grads.slice(next, (next += block.length));
       const size = block.reduce((n, p) => n + p.size, 0);
-      const joined = block.length === 1 ? byName.get(block[0].name)! : concat(G, block.map((p) => byName.get(p.name)!), 1);
-      return reshape(G, joined, [E, size]);
+      return reshape(G, parts.length === 1 ? parts[0] : concat(G, parts, 1), [E, size]);
     });
     return flat.length === 1 ? flat[0] : concat(G, flat, 1);
   });
