@@ -39,7 +39,31 @@ export async function buildHarness() {
   return HARNESS_DIR;
 }
 
+/**
+ * Bundle bench/gpu-node.ts for Node into test-results/gpu-node/ beside onnxruntime-web's JSEP
+ * build (WebGPU + WASM), which it imports as ./ort.min.mjs: a folder that runs on any machine with
+ * Node and Dawn's bindings (node test-results/gpu-node/bench.mjs).
+ */
+export async function buildGpuNode() {
+  const dir = join(root, 'test-results', 'gpu-node');
+  mkdirSync(dir, { recursive: true });
+  const ortDist = join(root, 'node_modules/onnxruntime-web/dist');
+  for (const f of ['ort.min.mjs', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm']) copyFileSync(join(ortDist, f), join(dir, f));
+  await build({
+    entryPoints: { bench: join(root, 'bench/gpu-node.ts') },
+    bundle: true,
+    format: 'esm',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    platform: 'node',
+    target: 'node20',
+    plugins: [{ name: 'ort-jsep', setup: (b) => b.onResolve({ filter: /^onnxruntime-web(\/wasm)?$/ }, () => ({ path: './ort.min.mjs', external: true })) }],
+    logLevel: 'warning',
+  });
+  return dir;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildHarness();
-  console.log(`harness built in ${HARNESS_DIR}`);
+  if (process.argv.includes('--gpu-node')) console.log(`GPU bench for Node built in ${await buildGpuNode()}`);
+  else console.log(`harness built in ${await buildHarness()}`);
 }

@@ -2,23 +2,8 @@
  * Browser-side benchmark and cross-backend harness for our engine (bundled by bench/build.mjs).
  * Exposed on window.engineHarness; driven by bench/run.mjs and tests/e2e/engine.test.ts.
  */
-import { smoothRegression } from '../src/engine/datasets';
-import { initParams, mlp } from '../src/engine/models';
-import { gridGraph } from '../src/engine/programs';
-import type { RunSpec } from '../src/engine/spec';
-import { type Backend, type BackendPreference, chooseBackend, configureOrt, floatTensor, loadOrt, Program, readFloats } from '../src/runtime/ort';
-import { Trainer } from '../src/runtime/trainer';
-
-export interface TrainBench {
-  backend: Backend;
-  members: number;
-  fused: number;
-  steps: number;
-  widths?: number[];
-  batch?: number;
-  n?: number;
-  readEvery?: number;
-}
+import { type BackendPreference, chooseBackend, configureOrt, loadOrt } from '../src/runtime/ort';
+import { type GridBench, type TrainBench, timeGrid, timeTraining } from './engine-runs';
 
 async function init() {
   const params = new URLSearchParams(location.search);
@@ -35,70 +20,15 @@ async function init() {
 
 const ready = init();
 
-function spec(b: TrainBench): RunSpec {
-  return {
-    model: { kind: 'mlp', widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' },
-    loss: 'mse',
-    optimizer: { kind: 'adam' },
-    lr: 1e-3,
-    initSeeds: Array.from({ length: b.members }, (_, i) => i + 1),
-    batch: b.batch ?? 256,
-    fused: b.fused,
-    steps: b.steps,
-  };
-}
-
-/** Train and time it; returns steps/s (after one warm-up call) and the loss history. */
+/** Train and time it (after one warm-up call), with the backend choice this page made. */
 async function train(b: TrainBench) {
   const choice = await ready;
-  const data = smoothRegression({ n: b.n ?? 1024, seed: 1 });
-  const t = await Trainer.create(spec(b), data, { backend: b.backend, readEvery: b.readEvery ?? 8 });
-  await t.advance(1); // warm-up: shader compilation, first allocation
-  const start = performance.now();
-  const startSteps = t.stepsDone;
-  while (!t.done && !t.isDiverged) await t.advance(b.readEvery ?? 8);
-  const seconds = (performance.now() - start) / 1000;
-  const history = t.history.map((h) => ({ step: h.step, loss: Array.from(h.loss) }));
-  const params = Array.from(await t.params());
-  await t.release();
-  return { stepsPerSec: (t.stepsDone - startSteps) / seconds, seconds, history, params, threads: choice.threads, adapter: choice.reason };
+  return { ...(await timeTraining(b)), threads: choice.threads, adapter: choice.reason };
 }
 
-/** A 64×64 filter-free landscape grid through θ₀ along two seeded directions, in chunks; grids/s. */
-async function grid(b: { backend: Backend; side?: number; chunk?: number; repeats?: number; widths?: number[] }) {
+async function grid(b: GridBench) {
   await ready;
-  const side = b.side ?? 64;
-  const chunk = b.chunk ?? 256;
-  const model = mlp({ widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' });
-  const data = smoothRegression({ n: 256, seed: 1 });
-  const program = await Program.create(gridGraph({ model, loss: 'mse', points: chunk, data: { n: data.n } }), b.backend);
-  const theta0 = floatTensor(initParams(model, [1]), [1, model.size]);
-  const dirs = floatTensor(initParams(model, [2, 3]), [2, model.size]);
-  const X = floatTensor(data.X, [data.n, 2]);
-  const Y = floatTensor(data.Y, [data.n, 1]);
-  const total = side * side;
-  const once = async () => {
-    const losses = new Float32Array(total);
-    for (let s = 0; s < total; s += chunk) {
-      const coords = new Float32Array(chunk * 2);
-      for (let i = 0; i < chunk; i++) {
-        const g = Math.min(s + i, total - 1);
-        coords[2 * i] = -1 + (2 * (g % side)) / (side - 1);
-        coords[2 * i + 1] = -1 + (2 * Math.floor(g / side)) / (side - 1);
-      }
-      const out = await program.run({ theta0, dirs, coords: floatTensor(coords, [chunk, 2]), X, Y });
-      losses.set((await readFloats(out.loss)).subarray(0, Math.min(chunk, total - s)), s);
-    }
-    return losses;
-  };
-  await once();
-  const repeats = b.repeats ?? 3;
-  const start = performance.now();
-  let last = new Float32Array(0);
-  for (let r = 0; r < repeats; r++) last = await once();
-  const seconds = (performance.now() - start) / 1000 / repeats;
-  await program.release();
-  return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite), losses: total <= 1024 ? Array.from(last) : [] };
+  return timeGrid(b);
 }
 
 declare global {

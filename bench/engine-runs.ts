@@ -1,0 +1,94 @@
+/**
+ * Timed runs of our engine, shared by the browser harness (bench/harness-engine.ts, driven by
+ * bench/run.mjs and the e2e tests) and the Node + Dawn GPU benchmark (bench/gpu-node.ts).
+ * Nothing here touches the DOM: onnxruntime must already be loaded and configured.
+ */
+import { smoothRegression } from '../src/engine/datasets';
+import { initParams, mlp } from '../src/engine/models';
+import { gridGraph } from '../src/engine/programs';
+import type { RunSpec } from '../src/engine/spec';
+import { type Backend, floatTensor, Program, readFloats } from '../src/runtime/ort';
+import { Trainer } from '../src/runtime/trainer';
+
+export interface TrainBench {
+  backend: Backend;
+  members: number;
+  fused: number;
+  steps: number;
+  widths?: number[];
+  batch?: number;
+  n?: number;
+  readEvery?: number;
+}
+
+export interface GridBench {
+  backend: Backend;
+  side?: number;
+  chunk?: number;
+  repeats?: number;
+  widths?: number[];
+}
+
+function spec(b: TrainBench): RunSpec {
+  return {
+    model: { kind: 'mlp', widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' },
+    loss: 'mse',
+    optimizer: { kind: 'adam' },
+    lr: 1e-3,
+    initSeeds: Array.from({ length: b.members }, (_, i) => i + 1),
+    batch: b.batch ?? 256,
+    fused: b.fused,
+    steps: b.steps,
+  };
+}
+
+/** Train and time it; returns steps/s (after one warm-up call) and the loss history. */
+export async function timeTraining(b: TrainBench) {
+  const data = smoothRegression({ n: b.n ?? 1024, seed: 1 });
+  const t = await Trainer.create(spec(b), data, { backend: b.backend, readEvery: b.readEvery ?? 8 });
+  await t.advance(1); // warm-up: shader compilation, first allocation
+  const start = performance.now();
+  const startSteps = t.stepsDone;
+  while (!t.done && !t.isDiverged) await t.advance(b.readEvery ?? 8);
+  const seconds = (performance.now() - start) / 1000;
+  const history = t.history.map((h) => ({ step: h.step, loss: Array.from(h.loss) }));
+  const params = Array.from(await t.params());
+  await t.release();
+  return { stepsPerSec: (t.stepsDone - startSteps) / seconds, seconds, history, params };
+}
+
+/** A side×side filter-free landscape grid through θ₀ along two seeded directions, in chunks; grids/s. */
+export async function timeGrid(b: GridBench) {
+  const side = b.side ?? 64;
+  const chunk = b.chunk ?? 256;
+  const model = mlp({ widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' });
+  const data = smoothRegression({ n: 256, seed: 1 });
+  const program = await Program.create(gridGraph({ model, loss: 'mse', points: chunk, data: { n: data.n } }), b.backend);
+  const theta0 = floatTensor(initParams(model, [1]), [1, model.size]);
+  const dirs = floatTensor(initParams(model, [2, 3]), [2, model.size]);
+  const X = floatTensor(data.X, [data.n, 2]);
+  const Y = floatTensor(data.Y, [data.n, 1]);
+  const total = side * side;
+  const once = async () => {
+    const losses = new Float32Array(total);
+    for (let s = 0; s < total; s += chunk) {
+      const coords = new Float32Array(chunk * 2);
+      for (let i = 0; i < chunk; i++) {
+        const g = Math.min(s + i, total - 1);
+        coords[2 * i] = -1 + (2 * (g % side)) / (side - 1);
+        coords[2 * i + 1] = -1 + (2 * Math.floor(g / side)) / (side - 1);
+      }
+      const out = await program.run({ theta0, dirs, coords: floatTensor(coords, [chunk, 2]), X, Y });
+      losses.set((await readFloats(out.loss)).subarray(0, Math.min(chunk, total - s)), s);
+    }
+    return losses;
+  };
+  await once();
+  const repeats = b.repeats ?? 3;
+  const start = performance.now();
+  let last = new Float32Array(0);
+  for (let r = 0; r < repeats; r++) last = await once();
+  const seconds = (performance.now() - start) / 1000 / repeats;
+  await program.release();
+  return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite), losses: total <= 1024 ? Array.from(last) : [] };
+}
