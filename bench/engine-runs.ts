@@ -19,6 +19,8 @@ export interface TrainBench {
   batch?: number;
   n?: number;
   readEvery?: number;
+  /** WebGPU: replay a recorded command list (the default) or dispatch every kernel each call. */
+  capture?: boolean;
 }
 
 export interface GridBench {
@@ -45,7 +47,7 @@ function spec(b: TrainBench): RunSpec {
 /** Train and time it; returns steps/s (after one warm-up call) and the loss history. */
 export async function timeTraining(b: TrainBench) {
   const data = smoothRegression({ n: b.n ?? 1024, seed: 1 });
-  const t = await Trainer.create(spec(b), data, { backend: b.backend, readEvery: b.readEvery ?? 8 });
+  const t = await Trainer.create(spec(b), data, { backend: b.backend, readEvery: b.readEvery ?? 8, capture: b.capture });
   await t.advance(1); // warm-up: shader compilation, first allocation
   const start = performance.now();
   const startSteps = t.stepsDone;
@@ -54,7 +56,7 @@ export async function timeTraining(b: TrainBench) {
   const history = t.history.map((h) => ({ step: h.step, loss: Array.from(h.loss) }));
   const params = Array.from(await t.params());
   await t.release();
-  return { stepsPerSec: (t.stepsDone - startSteps) / seconds, seconds, history, params };
+  return { stepsPerSec: (t.stepsDone - startSteps) / seconds, seconds, history, params, replayed: t.replayed };
 }
 
 /** A side×side filter-free landscape grid through θ₀ along two seeded directions, in chunks; grids/s. */

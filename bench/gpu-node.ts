@@ -8,8 +8,9 @@
  *   WEBGPU_NODE=/path/to/webgpu/index.js   where Dawn's bindings are, if not installed as `webgpu`
  *
  * It first checks that WebGPU and WASM compute the same run, then prints steps/s (and grids/s) on
- * WebGPU and on WASM (one thread: onnxruntime-web runs WASM single-threaded in Node) and the
- * WebGPU/WASM ratio for an E=256 ensemble; results go to FILE as [{ config, impl, stepsPerSec }].
+ * WebGPU (replayed steps, and with every kernel dispatched each call) and on WASM (one thread:
+ * onnxruntime-web runs WASM single-threaded in Node) and the WebGPU/WASM ratio for an E=256
+ * ensemble; results go to FILE as [{ config, impl, stepsPerSec }].
  */
 import { writeFileSync } from 'node:fs';
 import { chooseBackend, configureOrt, loadOrt } from '../src/runtime/ort';
@@ -72,6 +73,7 @@ const record = (config: string, impl: string, stepsPerSec: number, note = '') =>
 // Same run, both backends: the GPU must compute what the CPU computes before its speed means anything.
 const parityCfg = { members: 4, fused: 4, steps: 64, readEvery: 1 };
 const pg = await timeTraining({ ...parityCfg, backend: 'webgpu' });
+console.log(`WebGPU train steps ${pg.replayed ? 'replayed from a recorded command list' : 'NOT replayed (onnxruntime could not capture the graph)'}`);
 const pc = await timeTraining({ ...parityCfg, backend: 'wasm' });
 let lossDiff = 0;
 pg.history.forEach((h, i) => h.loss.forEach((l, e) => (lossDiff = Math.max(lossDiff, Math.abs(l - pc.history[i].loss[e]) / Math.max(1e-3, Math.abs(pc.history[i].loss[e]))))));
@@ -82,22 +84,26 @@ const parityOk = pg.history.length === pc.history.length && lossDiff < 1e-4 && p
 console.log(`parity (E=4, 64 Adam steps, 2-64-64-1): loss ${first.toFixed(4)} → ${last.toFixed(4)}, WebGPU vs WASM max relative loss difference ${lossDiff.toExponential(1)}, max parameter difference ${paramDiff.toExponential(1)}: ${parityOk ? 'same' : 'DIFFERENT'}`);
 
 console.log('\nsteps/s (grids/s for the grid); WASM is one thread in Node');
-const train = async (config: string, members: number, fused: number, gpuSteps: number, cpuSteps: number) => {
+const train = async (config: string, members: number, fused: number, gpuSteps: number, cpuSteps: number, uncaptured = false) => {
   if (quick && members > 32) return NaN;
   // at least three calls: the first is a warm-up, not timed
   const steps = (n: number) => Math.max(3 * fused, q(n));
   const g = await timeTraining({ backend: 'webgpu', members, fused, steps: steps(gpuSteps), readEvery: fused });
-  record(config, 'engine-webgpu', g.stepsPerSec, `(K=${fused})`);
+  record(config, 'engine-webgpu', g.stepsPerSec, `(K=${fused}${g.replayed ? ', replayed' : ', NOT replayed'})`);
+  if (uncaptured) {
+    const u = await timeTraining({ backend: 'webgpu', members, fused, steps: steps(gpuSteps / 4), readEvery: fused, capture: false });
+    record(config, 'engine-webgpu-each-kernel', u.stepsPerSec, `(K=${fused}, every kernel dispatched each call)  replay ${(g.stepsPerSec / u.stepsPerSec).toFixed(1)}×`);
+  }
   if (!cpuSteps) return g.stepsPerSec;
   const c = await timeTraining({ backend: 'wasm', members, fused, steps: steps(cpuSteps), readEvery: fused });
   record(config, 'engine-wasm', c.stepsPerSec, `(K=${fused}, 1 thread)  WebGPU/WASM ${(g.stepsPerSec / c.stepsPerSec).toFixed(1)}×`);
   return g.stepsPerSec / c.stepsPerSec;
 };
-await train('mlp-2-64-64-1-b256', 1, 16, 3200, 3200);
-await train('ensemble-E32', 32, 8, 1600, 160);
-const ratio256 = await train('ensemble-E256', 256, 8, 800, 40);
-await train('ensemble-E1024', 1024, 8, 400, 0);
-await train('ensemble-E4096', 4096, 8, 160, 0);
+await train('mlp-2-64-64-1-b256', 1, 16, 6400, 3200, true);
+await train('ensemble-E32', 32, 8, 3200, 160, true);
+const ratio256 = await train('ensemble-E256', 256, 8, 1600, 40, true);
+await train('ensemble-E1024', 1024, 8, 800, 0, true);
+await train('ensemble-E4096', 4096, 8, 320, 0);
 const side = quick ? 16 : 64;
 for (const chunk of quick ? [side * side] : [512, 4096]) {
   const g = await timeGrid({ backend: 'webgpu', side, chunk, repeats: quick ? 1 : 5 });

@@ -105,7 +105,9 @@ export function trainStepGraph(spec: TrainSpec): Graph {
   if (stateOut) G.output('state_out', stateOut);
   // Only the last fused step's loss is output (a reading shows one step per call); the earlier
   // steps' loss values are then never computed: the serializer drops nodes no output needs.
-  G.output('loss', G.untaped(() => reshape(G, lastLoss!, [1, E])));
+  // Output as computed, [E]: a reshaped view would reach a bound output buffer by a buffer copy,
+  // which a replayed WebGPU command list (runtime/captured.ts) does not repeat.
+  G.output('loss', lastLoss!);
   return G;
 }
 

@@ -112,12 +112,13 @@ export class Program {
   ) {}
 
   /** Create a session for a graph; sessions are created strictly one after another. */
-  static async create(graph: Graph, backend: Backend, gpuOutputs: string[] = []): Promise<Program> {
+  static async create(graph: Graph, backend: Backend, gpuOutputs: string[] = [], extra: Ort.InferenceSession.SessionOptions = {}): Promise<Program> {
     await loadOrt(backend);
     const bytes = toOnnxBytes(graph);
     const options: Ort.InferenceSession.SessionOptions = {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
+      ...extra,
     };
     if (backend === 'webgpu' && gpuOutputs.length) {
       options.preferredOutputLocation = Object.fromEntries(gpuOutputs.map((n) => [n, 'gpu-buffer' as const]));

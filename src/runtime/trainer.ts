@@ -8,12 +8,18 @@ import { trainStepGraph } from '../engine/programs';
 import { BatchSampler } from '../engine/sampler';
 import { buildModel, type Dataset, type RunSpec, validateRun } from '../engine/spec';
 import { stateSlots } from '../engine/optimizers';
+import { CapturedProgram, type IoSpec } from './captured';
 import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloats } from './ort';
 
 export interface TrainerOptions {
   backend: Backend;
   /** Read the loss back every this many calls (always on the last). */
   readEvery?: number;
+  /**
+   * On WebGPU, replay the step from a recorded command list (see captured.ts); default true.
+   * Where onnxruntime cannot capture the graph, the trainer runs it the ordinary way.
+   */
+  capture?: boolean;
 }
 
 export interface LossReading {
@@ -36,13 +42,15 @@ export class Trainer {
   private theta: OrtTensor;
   private state: OrtTensor | null;
   private pendingLoss: OrtTensor | null = null;
+  /** Some call has run: there is a loss to read. */
+  private lossPending = false;
   private readonly sampler: BatchSampler;
   private readonly fixed: Record<string, OrtTensor>;
 
   private constructor(
     readonly spec: RunSpec,
     readonly data: Dataset,
-    private readonly program: Program,
+    private readonly program: Program | CapturedProgram,
     private readonly opts: TrainerOptions,
   ) {
     this.model = buildModel(spec.model);
@@ -59,6 +67,18 @@ export class Trainer {
       Y: floatTensor(data.Y, [data.n, data.outDim]),
       lr: floatTensor(Float32Array.from(lrs), [E, 1]),
     };
+    if (program instanceof CapturedProgram) {
+      program.write('X', data.X);
+      program.write('Y', data.Y);
+      program.write('lr', Float32Array.from(lrs));
+      program.write('theta', this.theta.data as Float32Array);
+      if (this.state) program.write('state', this.state.data as Float32Array);
+    }
+  }
+
+  /** Whether WebGPU steps replay a recorded command list (captured.ts). */
+  get replayed(): boolean {
+    return this.program instanceof CapturedProgram;
   }
 
   static async create(spec: RunSpec, data: Dataset, opts: TrainerOptions): Promise<Trainer> {
@@ -74,7 +94,29 @@ export class Trainer {
       data: { n: data.n },
       sharedOrder: spec.sharedOrder,
     });
-    const program = await Program.create(graph, opts.backend, ['theta_out', 'state_out', 'loss']);
+    let program: Program | CapturedProgram | null = null;
+    if (opts.backend === 'webgpu' && opts.capture !== false) {
+      const E = spec.initSeeds.length;
+      const P = buildModel(spec.model).size;
+      const S = stateSlots(spec.optimizer.kind) * P;
+      const K = spec.fused;
+      const f = (...dims: number[]) => ({ type: 'float32' as const, dims });
+      const inputs: Record<string, IoSpec> = {
+        X: f(data.n, data.inDim),
+        Y: f(data.n, data.outDim),
+        lr: f(E, 1),
+        theta: f(E, P),
+        idx: { type: 'int32', dims: spec.sharedOrder ? [K, spec.batch] : [K, E, spec.batch] },
+        t: f(),
+      };
+      const outputs: Record<string, IoSpec> = { theta_out: f(E, P), loss: f(E) };
+      if (S) {
+        inputs.state = f(E, S);
+        outputs.state_out = f(E, S);
+      }
+      program = await CapturedProgram.create(graph, inputs, outputs).catch(() => null);
+    }
+    program ??= await Program.create(graph, opts.backend, ['theta_out', 'state_out', 'loss']);
     return new Trainer(spec, data, program, opts);
   }
 
@@ -95,22 +137,24 @@ export class Trainer {
     let reading: LossReading | null = null;
     for (let c = 0; c < calls && !this.done && !this.isDiverged; c++) {
       const K = this.spec.fused;
-      const E = this.members;
-      const B = this.spec.batch;
-      const idx = this.spec.sharedOrder
-        ? intTensor(this.sampler.nextShared(K), [K, B])
-        : intTensor(this.sampler.next(K), [K, E, B]);
-      const feeds: Record<string, OrtTensor> = {
-        ...this.fixed,
-        theta: this.theta,
-        idx,
-        t: floatTensor(Float32Array.of(this.stepsDone), []),
-      };
-      if (this.state) feeds.state = this.state;
-      const out = await this.program.run(feeds);
-      this.replace(out.theta_out, out.state_out ?? null);
-      this.pendingLoss?.dispose();
-      this.pendingLoss = out.loss;
+      const order = this.spec.sharedOrder ? this.sampler.nextShared(K) : this.sampler.next(K);
+      const p = this.program;
+      if (p instanceof CapturedProgram) {
+        p.write('idx', order);
+        p.write('t', Float32Array.of(this.stepsDone));
+        await p.run();
+        p.copy('theta_out', 'theta');
+        if (this.state) p.copy('state_out', 'state');
+      } else {
+        const idx = intTensor(order, this.spec.sharedOrder ? [K, this.spec.batch] : [K, this.members, this.spec.batch]);
+        const feeds: Record<string, OrtTensor> = { ...this.fixed, theta: this.theta, idx, t: floatTensor(Float32Array.of(this.stepsDone), []) };
+        if (this.state) feeds.state = this.state;
+        const out = await p.run(feeds);
+        this.replace(out.theta_out, out.state_out ?? null);
+        this.pendingLoss?.dispose();
+        this.pendingLoss = out.loss;
+      }
+      this.lossPending = true;
       this.stepsDone += K;
       this.calls++;
       const last = c === calls - 1 || this.done;
@@ -127,13 +171,13 @@ export class Trainer {
   }
 
   /**
-   * Read the newest loss [1, E] (the call's last fused step) and flag members that diverged: a
+   * Read the newest loss [E] (the call's last fused step) and flag members that diverged: a
    * member whose parameters stopped being finite at any fused step has a non-finite loss by then.
    */
   private async readLoss(): Promise<LossReading | null> {
-    const t = this.pendingLoss;
-    if (!t) return null;
-    const loss = Float32Array.from(await readFloats(t));
+    if (!this.lossPending) return null;
+    const loss =
+      this.program instanceof CapturedProgram ? await this.program.read('loss') : Float32Array.from(await readFloats(this.pendingLoss!));
     const bad = new Set(this.diverged);
     loss.forEach((v, e) => {
       if (!Number.isFinite(v) || v > DIVERGENCE_LOSS) bad.add(e);
@@ -146,6 +190,7 @@ export class Trainer {
 
   /** Current parameters [E × P], copied to the CPU. */
   async params(): Promise<Float32Array> {
+    if (this.program instanceof CapturedProgram) return this.program.read('theta');
     return Float32Array.from(await readFloats(this.theta));
   }
 

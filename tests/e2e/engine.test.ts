@@ -25,6 +25,7 @@ describe('engine in Chromium', () => {
     const cfg = { members: 2, fused: 2, steps: 12, widths: [2, 8, 8, 1], batch: 32, n: 64, readEvery: 1 };
     const gpu = await page.evaluate((c) => window.engineHarness.train({ ...c, backend: 'webgpu' }), cfg);
     const cpu = await page.evaluate((c) => window.engineHarness.train({ ...c, backend: 'wasm' }), cfg);
+    expect(gpu.replayed).toBe(true); // steps replayed from onnxruntime's recorded command list
     expect(gpu.history.length).toBe(cpu.history.length);
     expect(gpu.history.length).toBeGreaterThan(3);
     for (let i = 0; i < gpu.history.length; i++) {
