@@ -121,9 +121,14 @@ if (!gpu) {
   console.log('\ntargets');
   for (const [name, value, ok, fmt] of targets) console.log(`  ${name.padEnd(40)} ${fmt(value).padStart(8)}  ${ok(value) ? 'met' : 'NOT met'}`);
 } else {
-  console.log('\nWebGPU: one model and an E=256 ensemble (steps/s)');
-  record('mlp-2-64-64-1-b256', 'engine-webgpu', (await engineTrain({ backend: 'webgpu', members: 1, fused: 16, steps: q(1600), readEvery: 16 })).stepsPerSec);
-  const gpuE = await engineTrain({ backend: 'webgpu', members: 256, fused: 8, steps: q(400), readEvery: 8 });
+  console.log('\nWebGPU: one model and an E=256 ensemble (steps/s), replayed and with every kernel dispatched each call');
+  for (const [config, members, fused] of [['mlp-2-64-64-1-b256', 1, 16], ['ensemble-E256', 256, 8]]) {
+    const each = await engineTrain({ backend: 'webgpu', members, fused, steps: q(members === 1 ? 800 : 200), readEvery: fused, capture: false });
+    record(config, 'engine-webgpu-each-kernel', each.stepsPerSec);
+  }
+  const one = await engineTrain({ backend: 'webgpu', members: 1, fused: 16, steps: q(3200), readEvery: 16 });
+  record('mlp-2-64-64-1-b256', 'engine-webgpu', one.stepsPerSec, one.replayed ? '(replayed)' : '(NOT replayed)');
+  const gpuE = await engineTrain({ backend: 'webgpu', members: 256, fused: 8, steps: q(800), readEvery: 8 });
   const cpuE = await engineTrain({ backend: 'wasm', members: 256, fused: 8, steps: q(40), readEvery: 8 });
   record('ensemble-E256', 'engine-webgpu', gpuE.stepsPerSec);
   record('ensemble-E256', 'engine-wasm', cpuE.stepsPerSec);
