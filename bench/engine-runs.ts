@@ -5,6 +5,7 @@
  */
 import { smoothRegression } from '../src/engine/datasets';
 import { initParams, mlp } from '../src/engine/models';
+import type { OptimizerKind } from '../src/engine/optimizers';
 import { gridGraph } from '../src/engine/programs';
 import type { RunSpec } from '../src/engine/spec';
 import { type Backend, floatTensor, Program, readFloats } from '../src/runtime/ort';
@@ -21,6 +22,9 @@ export interface TrainBench {
   readEvery?: number;
   /** WebGPU: replay a recorded command list (the default) or dispatch every kernel each call. */
   capture?: boolean;
+  optimizer?: OptimizerKind;
+  /** Every member sees the same batch order. */
+  sharedOrder?: boolean;
 }
 
 export interface GridBench {
@@ -35,12 +39,13 @@ function spec(b: TrainBench): RunSpec {
   return {
     model: { kind: 'mlp', widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' },
     loss: 'mse',
-    optimizer: { kind: 'adam' },
+    optimizer: { kind: b.optimizer ?? 'adam' },
     lr: 1e-3,
     initSeeds: Array.from({ length: b.members }, (_, i) => i + 1),
     batch: b.batch ?? 256,
     fused: b.fused,
     steps: b.steps,
+    sharedOrder: b.sharedOrder,
   };
 }
 

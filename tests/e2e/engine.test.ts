@@ -50,6 +50,17 @@ describe('engine in Chromium', () => {
     await plain.close();
   });
 
+  it('replayed WebGPU steps without optimizer state and with one shared batch order match WASM', async () => {
+    const cfg = { members: 3, fused: 3, steps: 12, widths: [2, 8, 8, 1], batch: 16, n: 64, readEvery: 1, optimizer: 'sgd' as const, sharedOrder: true };
+    const gpu = await page.evaluate((c) => window.engineHarness.train({ ...c, backend: 'webgpu' }), cfg);
+    const cpu = await page.evaluate((c) => window.engineHarness.train({ ...c, backend: 'wasm' }), cfg);
+    expect(gpu.replayed).toBe(true);
+    expect(gpu.history.length).toBe(4);
+    for (let i = 0; i < 4; i++) for (let e = 0; e < 3; e++) expect(Math.abs(gpu.history[i].loss[e] - cpu.history[i].loss[e])).toBeLessThan(1e-4);
+    expect(new Set(gpu.history.map((h) => h.loss[0].toFixed(5))).size).toBe(4); // the loss read back moves every call
+    for (let i = 0; i < gpu.params.length; i++) expect(Math.abs(gpu.params[i] - cpu.params[i])).toBeLessThan(1e-4);
+  });
+
   it('a landscape grid on WebGPU equals the same grid on WASM within 1e-4', async () => {
     const cfg = { side: 8, chunk: 32, repeats: 1, widths: [2, 8, 8, 1] };
     const gpu = await page.evaluate((c) => window.engineHarness.grid({ ...c, backend: 'webgpu' }), cfg);
