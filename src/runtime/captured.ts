@@ -34,9 +34,9 @@ const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
 const STORAGE = 0x80;
 
-export type IoType = 'float32' | 'int32';
+type IoType = 'float32' | 'int32';
 
-export interface IoSpec {
+interface IoSpec {
   type: IoType;
   dims: readonly number[];
 }
@@ -75,22 +75,27 @@ export class CapturedProgram {
   ) {}
 
   /**
-   * Compile `graph` for replay with fixed buffers for the named inputs and outputs. Throws where
-   * onnxruntime cannot capture it (a kernel outside the GPU, a copy between devices): callers
-   * fall back to an ordinary Program.
+   * Compile `graph` for replay with a fixed GPU buffer for each of its inputs and outputs. Throws
+   * where onnxruntime cannot capture it (a kernel outside the GPU, a copy between devices) or a
+   * replay would leave an output stale: callers fall back to an ordinary Program.
    */
-  static async create(graph: Graph, inputs: Record<string, IoSpec>, outputs: Record<string, IoSpec>): Promise<CapturedProgram> {
-    const stale = staleOnReplay(graph, Object.keys(outputs));
+  static async create(graph: Graph): Promise<CapturedProgram> {
+    const outputs = graph.outputs.map((o) => ({ ...o.tensor, name: o.name }));
+    const stale = staleOnReplay(graph, outputs.map((o) => o.name));
     if (stale.length) throw new Error(`outputs ${stale.join(', ')} are not computed by a kernel: a replay would not update them`);
+    const values = [...graph.inputs, ...outputs];
+    const odd = values.find((v) => v.type !== 'float32' && v.type !== 'int32');
+    if (odd) throw new Error(`${odd.name} is ${odd.type}: replayed programs take float32 and int32 only`);
     const program = await Program.create(graph, 'webgpu', [], { enableGraphCapture: true });
     const device = (await ort.env.webgpu.device) as unknown as GpuDevice;
     const buffers = new Map<string, { buffer: GpuBuffer; tensor: Ort.Tensor; spec: IoSpec }>();
-    for (const [name, spec] of [...Object.entries(inputs), ...Object.entries(outputs)]) {
+    for (const v of values) {
+      const spec = { type: v.type as IoType, dims: v.shape };
       const buffer = device.createBuffer({ size: bytes(spec.dims), usage: STORAGE | COPY_SRC | COPY_DST });
       const tensor = ort.Tensor.fromGpuBuffer(buffer as unknown as Ort.Tensor.GpuBufferType, { dataType: spec.type, dims: spec.dims });
-      buffers.set(name, { buffer, tensor, spec });
+      buffers.set(v.name, { buffer, tensor, spec });
     }
-    return new CapturedProgram(program, device, buffers, Object.keys(inputs), Object.keys(outputs));
+    return new CapturedProgram(program, device, buffers, graph.inputs.map((i) => i.name), outputs.map((o) => o.name));
   }
 
   private slot(name: string) {

@@ -8,7 +8,7 @@ import { trainStepGraph } from '../engine/programs';
 import { BatchSampler } from '../engine/sampler';
 import { buildModel, type Dataset, type RunSpec, validateRun } from '../engine/spec';
 import { stateSlots } from '../engine/optimizers';
-import { CapturedProgram, type IoSpec } from './captured';
+import { CapturedProgram } from './captured';
 import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloats } from './ort';
 
 export interface TrainerOptions {
@@ -42,8 +42,6 @@ export class Trainer {
   private theta: OrtTensor;
   private state: OrtTensor | null;
   private pendingLoss: OrtTensor | null = null;
-  /** Some call has run: there is a loss to read. */
-  private lossPending = false;
   private readonly sampler: BatchSampler;
   private readonly fixed: Record<string, OrtTensor>;
 
@@ -95,27 +93,7 @@ export class Trainer {
       sharedOrder: spec.sharedOrder,
     });
     let program: Program | CapturedProgram | null = null;
-    if (opts.backend === 'webgpu' && opts.capture !== false) {
-      const E = spec.initSeeds.length;
-      const P = buildModel(spec.model).size;
-      const S = stateSlots(spec.optimizer.kind) * P;
-      const K = spec.fused;
-      const f = (...dims: number[]) => ({ type: 'float32' as const, dims });
-      const inputs: Record<string, IoSpec> = {
-        X: f(data.n, data.inDim),
-        Y: f(data.n, data.outDim),
-        lr: f(E, 1),
-        theta: f(E, P),
-        idx: { type: 'int32', dims: spec.sharedOrder ? [K, spec.batch] : [K, E, spec.batch] },
-        t: f(),
-      };
-      const outputs: Record<string, IoSpec> = { theta_out: f(E, P), loss: f(E) };
-      if (S) {
-        inputs.state = f(E, S);
-        outputs.state_out = f(E, S);
-      }
-      program = await CapturedProgram.create(graph, inputs, outputs).catch(() => null);
-    }
+    if (opts.backend === 'webgpu' && opts.capture !== false) program = await CapturedProgram.create(graph).catch(() => null);
     program ??= await Program.create(graph, opts.backend, ['theta_out', 'state_out', 'loss']);
     return new Trainer(spec, data, program, opts);
   }
@@ -154,7 +132,6 @@ export class Trainer {
         this.pendingLoss?.dispose();
         this.pendingLoss = out.loss;
       }
-      this.lossPending = true;
       this.stepsDone += K;
       this.calls++;
       const last = c === calls - 1 || this.done;
@@ -175,7 +152,7 @@ export class Trainer {
    * member whose parameters stopped being finite at any fused step has a non-finite loss by then.
    */
   private async readLoss(): Promise<LossReading | null> {
-    if (!this.lossPending) return null;
+    if (this.calls === 0) return null;
     const loss =
       this.program instanceof CapturedProgram ? await this.program.read('loss') : Float32Array.from(await readFloats(this.pendingLoss!));
     const bad = new Set(this.diverged);
