@@ -11,7 +11,7 @@
  * queue, in call order.
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Graph } from '../engine/graph';
+import { type Graph, numel } from '../engine/graph';
 import { ort, Program } from './ort';
 
 /** The few WebGPU members used here (the DOM typings in use carry no WebGPU). */
@@ -41,9 +41,8 @@ interface IoSpec {
   dims: readonly number[];
 }
 
-const count = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 /** onnxruntime's WebGPU buffers are sized in multiples of 16 bytes. */
-const bytes = (dims: readonly number[]) => Math.max(16, Math.ceil((count(dims) * 4) / 16) * 16);
+const bytes = (dims: readonly number[]) => Math.max(16, Math.ceil((numel(dims) * 4) / 16) * 16);
 
 /** Ops that onnxruntime implements as a buffer copy (or no work at all), not as a kernel. */
 const VIEW_OPS = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity']);
@@ -107,7 +106,7 @@ export class CapturedProgram {
   /** Write an input's (or output's) contents; queued behind every earlier call. */
   write(name: string, data: Float32Array | Int32Array): void {
     const s = this.slot(name);
-    if (data.length !== count(s.spec.dims)) throw new RangeError(`${name}: ${data.length} values for a buffer of ${count(s.spec.dims)}`);
+    if (data.length !== numel(s.spec.dims)) throw new RangeError(`${name}: ${data.length} values for a buffer of ${numel(s.spec.dims)}`);
     this.device.queue.writeBuffer(s.buffer, 0, data);
   }
 
@@ -136,7 +135,7 @@ export class CapturedProgram {
       enc.copyBufferToBuffer(s.buffer, 0, staging, 0, s.buffer.size);
       this.device.queue.submit([enc.finish()]);
       await staging.mapAsync(MAP_READ);
-      return new Float32Array(staging.getMappedRange().slice(0, count(s.spec.dims) * 4));
+      return new Float32Array(staging.getMappedRange().slice(0, numel(s.spec.dims) * 4));
     } finally {
       staging.destroy();
     }
