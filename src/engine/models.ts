@@ -144,7 +144,8 @@ export function mlp(opts: MlpOptions): Model {
     forward(G, p, x) {
       return layers(G, p, x, 0);
     },
-    split: {
+    // A model without hidden layers is its first layer: the grid's z is its output.
+    split: widths.length === 2 ? { affine: (G, p, x) => affine(G, p, x, 0), rest: (_G, _theta, z) => z } : {
       affine: (G, p, x) => affine(G, p, x, 0),
       rest: (G, theta, z) => {
         if (!bias || z.shape[z.shape.length - 1] === widths[1]) return layers(G, unpackParams(G, model, theta, firstParam(1)), z, 1);

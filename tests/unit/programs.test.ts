@@ -131,6 +131,8 @@ describe('transformations preserve the computation', () => {
     ['quadratic', { widths: [2, 3, 3, 1], activation: 'quadratic' }, 'float64', 'mse'],
     ['without biases', { widths, activation: 'tanh', bias: false }, 'float64', 'mse'],
     ['one hidden layer', { widths: [2, 7, 1], activation: 'tanh' }, 'float64', 'mse'],
+    ['no hidden layer (a linear model: its first layer is all of it)', { widths: [2, 1], activation: 'linear' }, 'float64', 'mse'],
+    ['no hidden layer and no bias', { widths: [2, 1], activation: 'linear', bias: false }, 'float64', 'mse'],
     ['a relu classifier with softmax cross-entropy', { widths: [2, 6, 6, 3], activation: 'relu' }, 'float64', 'softmax-ce'],
     ['tanh in float32 (the constant unit is exactly 1 there too)', { widths, activation: 'tanh' }, 'float32', 'mse'],
   ];
