@@ -8,7 +8,8 @@ import { initParams, mlp } from '../src/engine/models';
 import type { OptimizerKind } from '../src/engine/optimizers';
 import { gridGraph } from '../src/engine/programs';
 import type { RunSpec } from '../src/engine/spec';
-import { type Backend, floatTensor, Program, readFloats } from '../src/runtime/ort';
+import { ArrayProgram } from '../src/runtime/array-program';
+import type { Backend } from '../src/runtime/ort';
 import { Trainer } from '../src/runtime/trainer';
 
 export interface TrainBench {
@@ -33,6 +34,8 @@ export interface GridBench {
   chunk?: number;
   repeats?: number;
   widths?: number[];
+  /** WebGPU: replay a recorded command list (the default) or dispatch every kernel each call. */
+  capture?: boolean;
 }
 
 function spec(b: TrainBench): RunSpec {
@@ -70,11 +73,9 @@ export async function timeGrid(b: GridBench) {
   const chunk = b.chunk ?? 256;
   const model = mlp({ widths: b.widths ?? [2, 64, 64, 1], activation: 'tanh' });
   const data = smoothRegression({ n: 256, seed: 1 });
-  const program = await Program.create(gridGraph({ model, loss: 'mse', points: chunk, data: { n: data.n } }), b.backend);
-  const theta0 = floatTensor(initParams(model, [1]), [1, model.size]);
-  const dirs = floatTensor(initParams(model, [2, 3]), [2, model.size]);
-  const X = floatTensor(data.X, [data.n, 2]);
-  const Y = floatTensor(data.Y, [data.n, 1]);
+  const program = await ArrayProgram.create(gridGraph({ model, loss: 'mse', points: chunk, data: { n: data.n } }), b.backend, { capture: b.capture });
+  const theta0 = initParams(model, [1]);
+  const dirs = initParams(model, [2, 3]);
   const total = side * side;
   const once = async () => {
     const losses = new Float32Array(total);
@@ -85,8 +86,8 @@ export async function timeGrid(b: GridBench) {
         coords[2 * i] = -1 + (2 * (g % side)) / (side - 1);
         coords[2 * i + 1] = -1 + (2 * Math.floor(g / side)) / (side - 1);
       }
-      const out = await program.run({ theta0, dirs, coords: floatTensor(coords, [chunk, 2]), X, Y });
-      losses.set((await readFloats(out.loss)).subarray(0, Math.min(chunk, total - s)), s);
+      const out = await program.call({ theta0, dirs, coords, X: data.X, Y: data.Y });
+      losses.set(out.loss.subarray(0, Math.min(chunk, total - s)), s);
     }
     return losses;
   };
@@ -97,5 +98,5 @@ export async function timeGrid(b: GridBench) {
   for (let r = 0; r < repeats; r++) last = await once();
   const seconds = (performance.now() - start) / 1000 / repeats;
   await program.release();
-  return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite), losses: total <= 1024 ? Array.from(last) : [] };
+  return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite), losses: total <= 1024 ? Array.from(last) : [], replayed: program.replayed };
 }

@@ -70,7 +70,7 @@ export class CapturedProgram {
     private readonly device: GpuDevice,
     private readonly buffers: Map<string, { buffer: GpuBuffer; tensor: Ort.Tensor; spec: IoSpec }>,
     private readonly inputs: string[],
-    private readonly outputs: string[],
+    readonly outputs: string[],
   ) {}
 
   /**
@@ -128,14 +128,22 @@ export class CapturedProgram {
 
   /** Read a buffer back to the CPU (after everything queued before it). */
   async read(name: string): Promise<Float32Array> {
-    const s = this.slot(name);
-    const staging = this.device.createBuffer({ size: s.buffer.size, usage: MAP_READ | COPY_DST });
+    return (await this.readMany([name]))[0];
+  }
+
+  /** Read several buffers back through one staging buffer: one wait for the GPU, not one each. */
+  async readMany(names: readonly string[]): Promise<Float32Array[]> {
+    const slots = names.map((n) => this.slot(n));
+    const offsets = slots.map((_, i) => slots.slice(0, i).reduce((o, s) => o + s.buffer.size, 0));
+    const total = slots.reduce((o, s) => o + s.buffer.size, 0);
+    const staging = this.device.createBuffer({ size: total, usage: MAP_READ | COPY_DST });
     try {
       const enc = this.device.createCommandEncoder();
-      enc.copyBufferToBuffer(s.buffer, 0, staging, 0, s.buffer.size);
+      slots.forEach((s, i) => enc.copyBufferToBuffer(s.buffer, 0, staging, offsets[i], s.buffer.size));
       this.device.queue.submit([enc.finish()]);
       await staging.mapAsync(MAP_READ);
-      return new Float32Array(staging.getMappedRange().slice(0, numel(s.spec.dims) * 4));
+      const all = staging.getMappedRange();
+      return slots.map((s, i) => new Float32Array(all.slice(offsets[i], offsets[i] + numel(s.spec.dims) * 4)));
     } finally {
       staging.destroy();
     }

@@ -1,63 +1,66 @@
 /**
- * Evaluation programs for a running ensemble: loss/accuracy per member on named datasets, and raw
- * predictions at arbitrary inputs (compiled once per input count, then cached).
+ * Evaluation programs for a running ensemble: loss/accuracy per member on named datasets, raw
+ * predictions at arbitrary inputs, landscape planes and gradients (each compiled once per shape,
+ * then cached). On WebGPU they are replayed from recorded command lists (array-program.ts).
  */
 import type { Model } from '../engine/models';
 import { evalGraph, gradientGraph, gridGraph, predictGraph } from '../engine/programs';
-import { type Backend, floatTensor, intTensor, Program, readFloats } from './ort';
+import { ArrayProgram } from './array-program';
+import type { Backend } from './ort';
 import type { EvalResult, EvalSet } from './protocol';
 
+export interface EvaluatorOptions {
+  /** On WebGPU, replay programs from recorded command lists where possible; default true. */
+  capture?: boolean;
+}
+
 export class Evaluator {
-  private evals: { set: EvalSet; program: Program }[] = [];
-  private predictors = new Map<number, Program>();
-  private planes = new Map<string, Program>();
-  private gradientPrograms = new Map<string, Program>();
+  private evals: { set: EvalSet; program: ArrayProgram }[] = [];
+  private programs = new Map<string, ArrayProgram>();
 
   private constructor(
     private readonly model: Model,
     private readonly members: number,
     private readonly backend: Backend,
+    private readonly opts: EvaluatorOptions,
   ) {}
 
-  static async create(model: Model, members: number, sets: EvalSet[], backend: Backend): Promise<Evaluator> {
-    const ev = new Evaluator(model, members, backend);
+  static async create(model: Model, members: number, sets: EvalSet[], backend: Backend, opts: EvaluatorOptions = {}): Promise<Evaluator> {
+    const ev = new Evaluator(model, members, backend, opts);
     for (const set of sets) {
-      const program = await Program.create(evalGraph({ model, loss: set.loss, members, data: { n: set.data.n } }), backend);
+      const program = await ArrayProgram.create(evalGraph({ model, loss: set.loss, members, data: { n: set.data.n } }), backend, opts);
       ev.evals.push({ set, program });
     }
     return ev;
   }
 
+  /** Whether every program compiled so far is replayed (WebGPU, captured). */
+  get replayed(): boolean {
+    return [...this.evals.map((e) => e.program), ...this.programs.values()].every((p) => p.replayed);
+  }
+
+  private async program(key: string, graph: () => Parameters<typeof ArrayProgram.create>[0]): Promise<ArrayProgram> {
+    let p = this.programs.get(key);
+    if (!p) {
+      p = await ArrayProgram.create(graph(), this.backend, this.opts);
+      this.programs.set(key, p);
+    }
+    return p;
+  }
+
   async evaluate(theta: Float32Array): Promise<EvalResult[]> {
-    const th = floatTensor(theta, [this.members, this.model.size]);
     const results: EvalResult[] = [];
     for (const { set, program } of this.evals) {
-      const out = await program.run({
-        theta: th,
-        X: floatTensor(set.data.X, [set.data.n, set.data.inDim]),
-        Y: floatTensor(set.data.Y, [set.data.n, set.data.outDim]),
-      });
-      results.push({
-        name: set.name,
-        loss: Float32Array.from(await readFloats(out.loss)),
-        acc: out.acc ? Float32Array.from(await readFloats(out.acc)) : null,
-      });
+      const out = await program.call({ theta, X: set.data.X, Y: set.data.Y });
+      results.push({ name: set.name, loss: Float32Array.from(out.loss), acc: out.acc ? Float32Array.from(out.acc) : null });
     }
     return results;
   }
 
   /** Model outputs [E, n, out] at n inputs X [n, in]. */
   async predict(theta: Float32Array, X: Float32Array, n: number): Promise<Float32Array> {
-    let program = this.predictors.get(n);
-    if (!program) {
-      program = await Program.create(predictGraph({ model: this.model, members: this.members, n }), this.backend);
-      this.predictors.set(n, program);
-    }
-    const out = await program.run({
-      theta: floatTensor(theta, [this.members, this.model.size]),
-      X: floatTensor(X, [n, this.model.inDim]),
-    });
-    return Float32Array.from(await readFloats(out.pred));
+    const program = await this.program(`predict:${n}`, () => predictGraph({ model: this.model, members: this.members, n }));
+    return Float32Array.from((await program.call({ theta, X })).pred);
   }
 
   /**
@@ -67,27 +70,14 @@ export class Evaluator {
   async plane(set: EvalSet, theta0: Float32Array, d1: Float32Array, d2: Float32Array, coords: Float32Array): Promise<EvalResult> {
     const G = coords.length / 2;
     const P = this.model.size;
-    const key = `${set.name}:${set.data.n}:${G}`;
-    let program = this.planes.get(key);
-    if (!program) {
-      program = await Program.create(gridGraph({ model: this.model, loss: set.loss, points: G, data: { n: set.data.n } }), this.backend);
-      this.planes.set(key, program);
-    }
+    const program = await this.program(`plane:${set.name}:${set.data.n}:${G}`, () =>
+      gridGraph({ model: this.model, loss: set.loss, points: G, data: { n: set.data.n } }),
+    );
     const dirs = new Float32Array(2 * P);
     dirs.set(d1, 0);
     dirs.set(d2, P);
-    const out = await program.run({
-      theta0: floatTensor(theta0, [1, P]),
-      dirs: floatTensor(dirs, [2, P]),
-      coords: floatTensor(coords, [G, 2]),
-      X: floatTensor(set.data.X, [set.data.n, set.data.inDim]),
-      Y: floatTensor(set.data.Y, [set.data.n, set.data.outDim]),
-    });
-    return {
-      name: set.name,
-      loss: Float32Array.from(await readFloats(out.loss)),
-      acc: out.acc ? Float32Array.from(await readFloats(out.acc)) : null,
-    };
+    const out = await program.call({ theta0, dirs, coords, X: set.data.X, Y: set.data.Y });
+    return { name: set.name, loss: Float32Array.from(out.loss), acc: out.acc ? Float32Array.from(out.acc) : null };
   }
 
   /** Full-batch gradients of the loss on a dataset at several parameter points (each of length P). */
@@ -95,28 +85,19 @@ export class Evaluator {
     const E = points.length;
     const P = this.model.size;
     const n = set.data.n;
-    const key = `${set.name}:${n}:${E}`;
-    let program = this.gradientPrograms.get(key);
-    if (!program) {
-      program = await Program.create(gradientGraph({ model: this.model, loss: set.loss, members: E, batch: n, data: { n } }), this.backend);
-      this.gradientPrograms.set(key, program);
-    }
+    const program = await this.program(`gradient:${set.name}:${n}:${E}`, () =>
+      gradientGraph({ model: this.model, loss: set.loss, members: E, batch: n, data: { n } }),
+    );
     const theta = new Float32Array(E * P);
     points.forEach((p, e) => theta.set(p, e * P));
     const idx = new Int32Array(E * n);
     for (let e = 0; e < E; e++) for (let i = 0; i < n; i++) idx[e * n + i] = i;
-    const out = await program.run({
-      theta: floatTensor(theta, [E, P]),
-      X: floatTensor(set.data.X, [n, set.data.inDim]),
-      Y: floatTensor(set.data.Y, [n, set.data.outDim]),
-      idx: intTensor(idx, [E, n]),
-    });
-    const g = await readFloats(out.grad);
+    const g = (await program.call({ theta, X: set.data.X, Y: set.data.Y, idx })).grad;
     return points.map((_, e) => Float32Array.from(g.subarray(e * P, (e + 1) * P)));
   }
 
   async release(): Promise<void> {
     for (const { program } of this.evals) await program.release();
-    for (const p of [...this.predictors.values(), ...this.planes.values(), ...this.gradientPrograms.values()]) await p.release();
+    for (const p of this.programs.values()) await p.release();
   }
 }

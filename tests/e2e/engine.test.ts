@@ -65,8 +65,36 @@ describe('engine in Chromium', () => {
     const cfg = { side: 8, chunk: 32, repeats: 1, widths: [2, 8, 8, 1] };
     const gpu = await page.evaluate((c) => window.engineHarness.grid({ ...c, backend: 'webgpu' }), cfg);
     const cpu = await page.evaluate((c) => window.engineHarness.grid({ ...c, backend: 'wasm' }), cfg);
+    expect(gpu.replayed).toBe(true);
     expect(gpu.losses.length).toBe(64);
     expect(new Set(cpu.losses.map((l) => l.toFixed(4))).size).toBeGreaterThan(32); // a landscape, not a constant
     for (let i = 0; i < 64; i++) expect(Math.abs(gpu.losses[i] - cpu.losses[i])).toBeLessThan(1e-4 * Math.max(1, cpu.losses[i]));
+  });
+
+  it('evaluation programs (losses, planes, predictions, gradients) are replayed on WebGPU and match WASM', async () => {
+    const gpu = await page.evaluate(() => window.engineHarness.evaluator({ backend: 'webgpu' }));
+    const cpu = await page.evaluate(() => window.engineHarness.evaluator({ backend: 'wasm' }));
+    expect(gpu.replayed).toBe(true);
+    expect(cpu.replayed).toBe(false);
+    const close = (a: number[], b: number[], what: string) => {
+      expect(a.length, what).toBe(b.length);
+      expect(a.length, what).toBeGreaterThan(0);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `${what}[${i}]`).toBeLessThan(1e-4 * Math.max(1, Math.abs(b[i])));
+    };
+    for (const [c, call] of gpu.calls.entries()) {
+      const ref = cpu.calls[c];
+      call.evals.forEach((r, i) => {
+        close(r.loss, ref.evals[i].loss, `call ${c} ${r.name} loss`);
+        expect(r.acc, `call ${c} ${r.name} accuracy`).toEqual(ref.evals[i].acc);
+      });
+      close(call.plane.loss, ref.plane.loss, `call ${c} plane`);
+      close(call.pred, ref.pred, `call ${c} predictions`);
+      call.grads.forEach((g, i) => close(g, ref.grads[i], `call ${c} gradient ${i}`));
+    }
+    // The second call's parameters differ: a replay that left any output stale would repeat the first.
+    expect(gpu.calls[1].evals[0].loss[0]).not.toBeCloseTo(gpu.calls[0].evals[0].loss[0], 4);
+    expect(gpu.calls[1].plane.loss[3]).not.toBeCloseTo(gpu.calls[0].plane.loss[3], 4);
+    expect(gpu.calls[1].pred[0]).not.toBeCloseTo(gpu.calls[0].pred[0], 4);
+    expect(gpu.calls[1].grads[0][0]).not.toBeCloseTo(gpu.calls[0].grads[0][0], 4);
   });
 });

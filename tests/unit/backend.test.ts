@@ -41,3 +41,23 @@ describe('loadOrt', () => {
     await expect(loadOrt('wasm')).resolves.toBeDefined();
   });
 });
+
+describe('ArrayProgram (the evaluation programs, here on WASM)', () => {
+  it('takes shapes from the graph, converts float widths, and names a bad input instead of crashing', async () => {
+    const { Graph } = await import('../../src/engine/graph');
+    const { tanh } = await import('../../src/engine/ops');
+    const { ArrayProgram } = await import('../../src/runtime/array-program');
+    for (const dtype of ['float32', 'float64'] as const) {
+      const G = new Graph(dtype);
+      G.output('y', tanh(G, G.input('x', [2, 3])));
+      const p = await ArrayProgram.create(G, 'wasm');
+      expect(p.replayed).toBe(false);
+      const y = (await p.call({ x: Float32Array.of(0, 0.5, 1, -1, 2, -2) })).y;
+      expect(y).toBeInstanceOf(dtype === 'float64' ? Float64Array : Float32Array);
+      expect(Array.from(y).map((v) => v.toFixed(5))).toEqual([0, 0.5, 1, -1, 2, -2].map((v) => Math.tanh(v).toFixed(5)));
+      await expect(p.call({})).rejects.toThrow(/missing input x/);
+      await expect(p.call({ x: new Float32Array(5) })).rejects.toThrow(/x: 5 values for shape \[2,3\]/);
+      await p.release();
+    }
+  });
+});

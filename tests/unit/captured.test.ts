@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { BASIN_BOX, BASIN_DEFAULTS, basinWells } from '../../src/engine/experiments/basin-volume';
 import { Graph } from '../../src/engine/graph';
 import type { LossKind } from '../../src/engine/losses';
-import { mlp, twoWells } from '../../src/engine/models';
+import { mlp, piecesOf, twoWells } from '../../src/engine/models';
 import type { OptimizerKind } from '../../src/engine/optimizers';
 import { reshape, tanh } from '../../src/engine/ops';
-import { TRAIN_IO, trainStepGraph } from '../../src/engine/programs';
+import { evalGraph, gradientGraph, gridGraph, predictGraph, TRAIN_IO, trainStepGraph } from '../../src/engine/programs';
 import { staleOnReplay } from '../../src/runtime/captured';
 
 describe('outputs a replay keeps current', () => {
@@ -44,5 +44,23 @@ describe('outputs a replay keeps current', () => {
       }
     }
     expect(checked).toBeGreaterThan(40);
+  });
+
+  it('evaluation, grid and prediction outputs are computed by kernels; a gradient that is a view is caught', () => {
+    const models = [mlp({ widths: [2, 16, 16, 1], activation: 'tanh' }), mlp({ widths: [2, 8, 3], activation: 'relu' }), mlp({ widths: [2, 1], activation: 'linear' })];
+    for (const model of models) {
+      const loss: LossKind = model.outDim === 3 ? 'softmax-ce' : 'mse';
+      for (const G of [
+        evalGraph({ model, loss, members: 2, data: { n: 8 } }),
+        gridGraph({ model, loss, points: 4, data: { n: 8 } }),
+        predictGraph({ model, members: 2, n: 5 }),
+      ]) {
+        expect(staleOnReplay(G, G.outputs.map((o) => o.name)), model.kind).toEqual([]);
+      }
+      // A model in one piece has as its gradient a reshape of that piece's: ArrayProgram then
+      // runs the graph the ordinary way, as CapturedProgram.create refuses it.
+      const G = gradientGraph({ model, loss, members: 2, batch: 8, data: { n: 8 } });
+      expect(staleOnReplay(G, ['grad', 'loss']), model.kind).toEqual(piecesOf(model).length === 1 ? ['grad'] : []);
+    }
   });
 });
