@@ -107,7 +107,10 @@ await train('ensemble-E4096', 4096, 8, 320, 0);
 const side = quick ? 16 : 64;
 for (const chunk of quick ? [side * side] : [512, 4096]) {
   const g = await timeGrid({ backend: 'webgpu', side, chunk, repeats: quick ? 1 : 5 });
-  record(`grid-${side}x${side}`, 'engine-webgpu', g.gridsPerSec, `(chunks of ${chunk}: ${(g.secondsPerGrid * 1000).toFixed(0)} ms per grid)${g.finite ? '' : ' NON-FINITE'}`);
+  const how = g.replayed ? 'replayed' : 'NOT replayed';
+  record(`grid-${side}x${side}`, 'engine-webgpu', g.gridsPerSec, `(chunks of ${chunk}, ${how}: ${(g.secondsPerGrid * 1000).toFixed(0)} ms per grid)${g.finite ? '' : ' NON-FINITE'}`);
+  const u = await timeGrid({ backend: 'webgpu', side, chunk, repeats: quick ? 1 : 5, capture: false });
+  record(`grid-${side}x${side}`, 'engine-webgpu-each-kernel', u.gridsPerSec, `(chunks of ${chunk}: ${(u.secondsPerGrid * 1000).toFixed(0)} ms per grid)  replay ${(g.gridsPerSec / u.gridsPerSec).toFixed(1)}×`);
 }
 const cg = await timeGrid({ backend: 'wasm', side, chunk: 512, repeats: 1 });
 record(`grid-${side}x${side}`, 'engine-wasm', cg.gridsPerSec, `(chunks of 512, 1 thread: ${(cg.secondsPerGrid * 1000).toFixed(0)} ms per grid)`);

@@ -43,6 +43,7 @@ export class Trainer {
   private state: OrtTensor | null;
   private pendingLoss: OrtTensor | null = null;
   private readonly sampler: BatchSampler;
+  /** The ordinary path's unchanging feeds (a replayed program holds them in its own buffers). */
   private readonly fixed: Record<string, OrtTensor>;
 
   private constructor(
@@ -59,18 +60,16 @@ export class Trainer {
     const slots = stateSlots(spec.optimizer.kind);
     this.state = slots ? floatTensor(new Float32Array(E * slots * P), [E, slots * P]) : null;
     this.sampler = new BatchSampler(data.n, spec.batch, spec.orderSeeds ?? spec.initSeeds);
-    const lrs = Array.isArray(spec.lr) ? spec.lr : new Array(E).fill(spec.lr);
-    this.fixed = {
-      X: floatTensor(data.X, [data.n, data.inDim]),
-      Y: floatTensor(data.Y, [data.n, data.outDim]),
-      lr: floatTensor(Float32Array.from(lrs), [E, 1]),
-    };
+    const lrs = Float32Array.from(Array.isArray(spec.lr) ? spec.lr : new Array(E).fill(spec.lr));
     if (program instanceof CapturedProgram) {
       program.write('X', data.X);
       program.write('Y', data.Y);
-      program.write('lr', Float32Array.from(lrs));
+      program.write('lr', lrs);
       program.write('theta', this.theta.data as Float32Array);
       if (this.state) program.write('state', this.state.data as Float32Array);
+      this.fixed = {};
+    } else {
+      this.fixed = { X: floatTensor(data.X, [data.n, data.inDim]), Y: floatTensor(data.Y, [data.n, data.outDim]), lr: floatTensor(lrs, [E, 1]) };
     }
   }
 
