@@ -70,7 +70,7 @@ export class CapturedProgram {
     private readonly device: GpuDevice,
     private readonly buffers: Map<string, { buffer: GpuBuffer; tensor: Ort.Tensor; spec: IoSpec }>,
     private readonly inputs: string[],
-    readonly outputs: string[],
+    private readonly outputs: string[],
   ) {}
 
   /**
