@@ -9,6 +9,7 @@ import type { OptimizerKind } from '../src/engine/optimizers';
 import { gridGraph } from '../src/engine/programs';
 import type { RunSpec } from '../src/engine/spec';
 import { ArrayProgram } from '../src/runtime/array-program';
+import { Evaluator } from '../src/runtime/evaluator';
 import type { Backend } from '../src/runtime/ort';
 import { Trainer } from '../src/runtime/trainer';
 
@@ -99,4 +100,23 @@ export async function timeGrid(b: GridBench) {
   const seconds = (performance.now() - start) / 1000 / repeats;
   await program.release();
   return { gridsPerSec: 1 / seconds, secondsPerGrid: seconds, finite: last.every(Number.isFinite), losses: total <= 1024 ? Array.from(last) : [], replayed: program.replayed };
+}
+
+/**
+ * What a figure does between steps: evaluate every member of an ensemble on a train and a test
+ * set (losses of E members on n examples each); evaluations/s after one warm-up call.
+ */
+export async function timeEvaluation(b: { backend: Backend; members: number; n?: number; calls: number; capture?: boolean }) {
+  const model = mlp({ widths: [2, 64, 64, 1], activation: 'tanh' });
+  const n = b.n ?? 1024;
+  const sets = [1, 2].map((seed) => ({ name: `set${seed}`, loss: 'mse' as const, data: smoothRegression({ n, seed }) }));
+  const ev = await Evaluator.create(model, b.members, sets, b.backend, { capture: b.capture });
+  const theta = initParams(model, Array.from({ length: b.members }, (_, i) => i + 1));
+  let loss = (await ev.evaluate(theta))[0].loss;
+  const start = performance.now();
+  for (let c = 0; c < b.calls; c++) loss = (await ev.evaluate(theta))[0].loss;
+  const seconds = (performance.now() - start) / 1000;
+  const replayed = ev.replayed;
+  await ev.release();
+  return { evalsPerSec: b.calls / seconds, replayed, finite: loss.every(Number.isFinite) };
 }

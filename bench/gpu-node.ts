@@ -7,14 +7,15 @@
  *   node test-results/gpu-node/bench.mjs [--quick] [--out FILE]
  *   WEBGPU_NODE=/path/to/webgpu/index.js   where Dawn's bindings are, if not installed as `webgpu`
  *
- * It first checks that WebGPU and WASM compute the same run, then prints steps/s (and grids/s) on
- * WebGPU (replayed steps, and with every kernel dispatched each call) and on WASM (one thread:
+ * It first checks that WebGPU and WASM compute the same run, then prints steps/s (grids/s for grids,
+ * evaluations/s for an ensemble's evaluation on two sets) on WebGPU (replayed, and with every
+ * kernel dispatched each call) and on WASM (one thread:
  * onnxruntime-web runs WASM single-threaded in Node) and the WebGPU/WASM ratio for an E=256
  * ensemble; results go to FILE as [{ config, impl, stepsPerSec }].
  */
 import { writeFileSync } from 'node:fs';
 import { chooseBackend, configureOrt, loadOrt } from '../src/runtime/ort';
-import { timeGrid, timeTraining } from './engine-runs';
+import { timeEvaluation, timeGrid, timeTraining } from './engine-runs';
 
 const quick = process.argv.includes('--quick');
 const outAt = process.argv.indexOf('--out');
@@ -111,6 +112,16 @@ for (const chunk of quick ? [side * side] : [512, 4096]) {
   record(`grid-${side}x${side}`, 'engine-webgpu', g.gridsPerSec, `(chunks of ${chunk}, ${how}: ${(g.secondsPerGrid * 1000).toFixed(0)} ms per grid)${g.finite ? '' : ' NON-FINITE'}`);
   const u = await timeGrid({ backend: 'webgpu', side, chunk, repeats: quick ? 1 : 5, capture: false });
   record(`grid-${side}x${side}`, 'engine-webgpu-each-kernel', u.gridsPerSec, `(chunks of ${chunk}: ${(u.secondsPerGrid * 1000).toFixed(0)} ms per grid)  replay ${(g.gridsPerSec / u.gridsPerSec).toFixed(1)}×`);
+}
+// Between steps a figure evaluates every member on its sets: E=32 and E=256 members, two sets of 1,024.
+for (const members of quick ? [4] : [32, 256]) {
+  const config = `eval-E${members}-2x1024`;
+  const e = await timeEvaluation({ backend: 'webgpu', members, calls: q(200) || 2 });
+  record(config, 'engine-webgpu', e.evalsPerSec, `evaluations/s (${e.replayed ? 'replayed' : 'NOT replayed'})${e.finite ? '' : ' NON-FINITE'}`);
+  const u = await timeEvaluation({ backend: 'webgpu', members, calls: q(200) || 2, capture: false });
+  record(config, 'engine-webgpu-each-kernel', u.evalsPerSec, `evaluations/s  replay ${(e.evalsPerSec / u.evalsPerSec).toFixed(1)}×`);
+  const c = await timeEvaluation({ backend: 'wasm', members, calls: members > 32 ? 5 : 20 });
+  record(config, 'engine-wasm', c.evalsPerSec, `evaluations/s (1 thread)  WebGPU/WASM ${(e.evalsPerSec / c.evalsPerSec).toFixed(1)}×`);
 }
 const cg = await timeGrid({ backend: 'wasm', side, chunk: 512, repeats: 1 });
 record(`grid-${side}x${side}`, 'engine-wasm', cg.gridsPerSec, `(chunks of 512, 1 thread: ${(cg.secondsPerGrid * 1000).toFixed(0)} ms per grid)`);
