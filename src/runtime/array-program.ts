@@ -12,16 +12,36 @@ import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloa
 
 export type Values = Float32Array | Float64Array | Int32Array;
 
+/**
+ * A replayed program keeps the GPU buffers its recorded commands use for as long as it lives
+ * (measured in Node on Dawn: ~1.5× what the ordinary path keeps pooled, and each program its own),
+ * while a program whose values reach this many elements (64 MB of floats: a 128×128 landscape
+ * slice of a 16-wide net on 150 examples has 39M) is bound by its arithmetic, where replay saves
+ * little. Those run the ordinary way.
+ */
+export const REPLAY_MAX_ELEMENTS = 1 << 24;
+
+/** Elements of the largest value a node of the graph computes. */
+export function largestValue(graph: Graph): number {
+  let max = 0;
+  for (const node of graph.nodes) for (const o of node.outputs) max = Math.max(max, numel(graph.shapes.get(o) ?? []));
+  return max;
+}
+
 export class ArrayProgram {
   private constructor(
     private readonly graph: Graph,
     private readonly program: Program | CapturedProgram,
   ) {}
 
-  /** On WebGPU, replayed unless `capture` is false or onnxruntime cannot capture the graph. */
+  /**
+   * On WebGPU, replayed unless `capture` is false, onnxruntime cannot capture the graph, or the
+   * graph is big (see REPLAY_MAX_ELEMENTS).
+   */
   static async create(graph: Graph, backend: Backend, opts: { capture?: boolean } = {}): Promise<ArrayProgram> {
     let program: Program | CapturedProgram | null = null;
-    if (backend === 'webgpu' && opts.capture !== false) program = await CapturedProgram.create(graph).catch(() => null);
+    const small = largestValue(graph) <= REPLAY_MAX_ELEMENTS;
+    if (backend === 'webgpu' && opts.capture !== false && small) program = await CapturedProgram.create(graph).catch(() => null);
     program ??= await Program.create(graph, backend);
     return new ArrayProgram(graph, program);
   }

@@ -61,3 +61,16 @@ describe('ArrayProgram (the evaluation programs, here on WASM)', () => {
     }
   });
 });
+
+describe('which evaluation programs replay', () => {
+  it('landscape slices up to 64×64 of the 16-wide classifier replay; 128×128 (arithmetic-bound, 64 MB values) does not', async () => {
+    const { largestValue, REPLAY_MAX_ELEMENTS } = await import('../../src/runtime/array-program');
+    const { mlp } = await import('../../src/engine/models');
+    const { gridGraph } = await import('../../src/engine/programs');
+    const model = mlp({ widths: [2, 16, 16, 3], activation: 'relu' });
+    const slice = (side: number) => largestValue(gridGraph({ model, loss: 'softmax-ce', points: side * side, data: { n: 150 } }));
+    expect(slice(64)).toBeGreaterThanOrEqual(64 * 64 * 150 * 16); // [points, examples, width] at least
+    expect(slice(64)).toBeLessThanOrEqual(REPLAY_MAX_ELEMENTS);
+    expect(slice(128)).toBeGreaterThan(REPLAY_MAX_ELEMENTS);
+  });
+});
