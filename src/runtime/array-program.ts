@@ -83,7 +83,7 @@ export class ArrayProgram {
     });
     const out = await p.run(tensors);
     const result: Record<string, Float32Array | Float64Array> = {};
-    for (const n of names) result[n] = (await readFloats(out[n])).slice();
+    for (const n of names) result[n] = await readFloats(out[n]); // onnxruntime copies outputs out of its heap
     return result;
   }
 

@@ -134,8 +134,12 @@ export class CapturedProgram {
   /** Read several buffers back through one staging buffer: one wait for the GPU, not one each. */
   async readMany(names: readonly string[]): Promise<Float32Array[]> {
     const slots = names.map((n) => this.slot(n));
-    const offsets = slots.map((_, i) => slots.slice(0, i).reduce((o, s) => o + s.buffer.size, 0));
-    const total = slots.reduce((o, s) => o + s.buffer.size, 0);
+    const offsets: number[] = [];
+    let total = 0;
+    for (const s of slots) {
+      offsets.push(total);
+      total += s.buffer.size;
+    }
     const staging = this.device.createBuffer({ size: total, usage: MAP_READ | COPY_DST });
     try {
       const enc = this.device.createCommandEncoder();

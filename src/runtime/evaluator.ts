@@ -3,6 +3,7 @@
  * predictions at arbitrary inputs, landscape planes and gradients (each compiled once per shape,
  * then cached). On WebGPU they are replayed from recorded command lists (array-program.ts).
  */
+import type { Graph } from '../engine/graph';
 import type { Model } from '../engine/models';
 import { evalGraph, gradientGraph, gridGraph, predictGraph } from '../engine/programs';
 import { ArrayProgram } from './array-program';
@@ -39,7 +40,7 @@ export class Evaluator {
     return [...this.evals.map((e) => e.program), ...this.programs.values()].every((p) => p.replayed);
   }
 
-  private async program(key: string, graph: () => Parameters<typeof ArrayProgram.create>[0]): Promise<ArrayProgram> {
+  private async program(key: string, graph: () => Graph): Promise<ArrayProgram> {
     let p = this.programs.get(key);
     if (!p) {
       p = await ArrayProgram.create(graph(), this.backend, this.opts);
