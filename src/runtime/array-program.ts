@@ -7,7 +7,7 @@
  * and types come from the graph, so callers pass values only.
  */
 import { type Graph, numel } from '../engine/graph';
-import { CapturedProgram } from './captured';
+import { CapturedProgram, replayedOrOrdinary } from './captured';
 import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloats } from './ort';
 
 export type Values = Float32Array | Float64Array | Int32Array;
@@ -39,11 +39,8 @@ export class ArrayProgram {
    * graph is big (see REPLAY_MAX_ELEMENTS).
    */
   static async create(graph: Graph, backend: Backend, opts: { capture?: boolean } = {}): Promise<ArrayProgram> {
-    let program: Program | CapturedProgram | null = null;
     const small = largestValue(graph) <= REPLAY_MAX_ELEMENTS;
-    if (backend === 'webgpu' && opts.capture !== false && small) program = await CapturedProgram.create(graph).catch(() => null);
-    program ??= await Program.create(graph, backend);
-    return new ArrayProgram(graph, program);
+    return new ArrayProgram(graph, await replayedOrOrdinary(graph, backend, opts.capture !== false && small));
   }
 
   get replayed(): boolean {

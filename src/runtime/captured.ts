@@ -12,7 +12,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { type Graph, numel } from '../engine/graph';
-import { ort, Program } from './ort';
+import { type Backend, ort, Program } from './ort';
 
 /** The few WebGPU members used here (the DOM typings in use carry no WebGPU). */
 interface GpuBuffer {
@@ -157,4 +157,16 @@ export class CapturedProgram {
     await this.program.release();
     for (const s of this.buffers.values()) s.buffer.destroy();
   }
+}
+
+/**
+ * A CapturedProgram where `capture` is on, the backend is WebGPU and onnxruntime can capture the
+ * graph; otherwise the ordinary Program (with `gpuOutputs` left on the GPU).
+ */
+export async function replayedOrOrdinary(graph: Graph, backend: Backend, capture: boolean, gpuOutputs: string[] = []): Promise<Program | CapturedProgram> {
+  if (backend === 'webgpu' && capture) {
+    const replayed = await CapturedProgram.create(graph).catch(() => null);
+    if (replayed) return replayed;
+  }
+  return Program.create(graph, backend, gpuOutputs);
 }

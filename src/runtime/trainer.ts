@@ -8,7 +8,7 @@ import { trainStepGraph } from '../engine/programs';
 import { BatchSampler } from '../engine/sampler';
 import { buildModel, type Dataset, type RunSpec, validateRun } from '../engine/spec';
 import { stateSlots } from '../engine/optimizers';
-import { CapturedProgram } from './captured';
+import { CapturedProgram, replayedOrOrdinary } from './captured';
 import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloats } from './ort';
 
 export interface TrainerOptions {
@@ -91,9 +91,7 @@ export class Trainer {
       data: { n: data.n },
       sharedOrder: spec.sharedOrder,
     });
-    let program: Program | CapturedProgram | null = null;
-    if (opts.backend === 'webgpu' && opts.capture !== false) program = await CapturedProgram.create(graph).catch(() => null);
-    program ??= await Program.create(graph, opts.backend, ['theta_out', 'state_out', 'loss']);
+    const program = await replayedOrOrdinary(graph, opts.backend, opts.capture !== false, ['theta_out', 'state_out', 'loss']);
     return new Trainer(spec, data, program, opts);
   }
 
