@@ -56,13 +56,13 @@ function spec(b: TrainBench): RunSpec {
 /** Train and time it; returns steps/s (after one warm-up call) and the loss history. */
 export async function timeTraining(b: TrainBench) {
   const data = smoothRegression({ n: b.n ?? 1024, seed: 1 });
-  const t = await Trainer.create(spec(b), data, { backend: b.backend, readEvery: b.readEvery ?? 8, capture: b.capture });
-  await t.advance(1); // warm-up: shader compilation, first allocation
+  const t = await Trainer.create(spec(b), data, { backend: b.backend, capture: b.capture });
+  const readings = [await t.advance(1)]; // warm-up: shader compilation, first allocation
   const start = performance.now();
   const startSteps = t.stepsDone;
-  while (!t.done && !t.isDiverged) await t.advance(b.readEvery ?? 8);
+  while (!t.done && !t.isDiverged) readings.push(await t.advance(b.readEvery ?? 8));
   const seconds = (performance.now() - start) / 1000;
-  const history = t.history.map((h) => ({ step: h.step, loss: Array.from(h.loss) }));
+  const history = readings.filter((h) => h !== null).map((h) => ({ step: h.step, loss: Array.from(h.loss) }));
   const params = Array.from(await t.params());
   await t.release();
   return { stepsPerSec: (t.stepsDone - startSteps) / seconds, seconds, history, params, replayed: t.replayed };

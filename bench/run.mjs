@@ -1,17 +1,20 @@
 /**
  * npm run bench — train fixed configurations in headless Chromium, in one run, with our engine,
  * tf.js (wasm and cpu backends) and plain TypeScript; print steps/s and the ratio to tf.js-wasm;
- * write bench/results.json as [{ config, impl, stepsPerSec }].
+ * write bench/results.json ({ run: what ran where, results: [{ config, impl, stepsPerSec }],
+ * paired, targets }) and regenerate the tables of bench/README.md from it (bench/report.mjs).
  *
  *   node bench/run.mjs            WASM (CPU) comparison, the book's default path on most machines
  *   node bench/run.mjs --gpu      a machine with a real GPU: WebGPU only for the engine, plus the
  *                                 WebGPU/WASM ratio for an E=256 ensemble
  *   node bench/run.mjs --quick    fewer steps (a smoke run)
  */
+import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { buildHarness } from './build.mjs';
 import { startServer } from '../scripts/serve.mjs';
+import { writeReport } from './report.mjs';
 
 const gpu = process.argv.includes('--gpu');
 const quick = process.argv.includes('--quick');
@@ -36,6 +39,8 @@ const env = await page.evaluate(async () => ({
 console.log(`Chromium ${env.ua.match(/Chrome\/([\d.]+)/)?.[1]}, ${env.cores} cores, cross-origin isolated: ${env.isolated}; ${env.backend.reason}; onnxruntime-web ${env.backend.build} build`);
 
 const results = [];
+const pairedRatio = {};
+const targets = [];
 const record = (config, impl, stepsPerSec, note = '') => {
   results.push({ config, impl, stepsPerSec });
   console.log(`  ${impl.padEnd(12)} ${stepsPerSec.toFixed(stepsPerSec < 10 ? 2 : 0).padStart(9)} ${note}`);
@@ -50,7 +55,6 @@ if (!gpu) {
   // sample i over the tf.js sample right after it), which cancels drift slower than a pair.
   // tf.js-cpu and plain TS are far behind and measured once.
   const REPEATS = quick ? 1 : 5;
-  const pairedRatio = {};
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const interleaved = async (config, runs) => {
     const seen = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
@@ -113,13 +117,16 @@ if (!gpu) {
   }
   // The targets of the engine issue, on a 2-core machine.
   const at = (config, impl) => results.find((r) => r.config === config && r.impl === impl).stepsPerSec;
-  const targets = [
+  const goals = [
     ['one model ≥ 12× tf.js-wasm (paired)', pairedRatio['mlp-2-64-64-1-b256'], (x) => x >= 12, (x) => `${x.toFixed(1)}×`],
     ['E=32 ensemble ≥ 20× tf.js-wasm (paired)', pairedRatio['ensemble-E32'], (x) => x >= 20, (x) => `${x.toFixed(1)}×`],
     ['64×64 grid < 0.5 s', 1 / at('grid-64x64', 'engine'), (x) => x < 0.5, (x) => `${x.toFixed(2)} s`],
   ];
   console.log('\ntargets');
-  for (const [name, value, ok, fmt] of targets) console.log(`  ${name.padEnd(40)} ${fmt(value).padStart(8)}  ${ok(value) ? 'met' : 'NOT met'}`);
+  for (const [name, value, ok, fmt] of goals) {
+    console.log(`  ${name.padEnd(40)} ${fmt(value).padStart(8)}  ${ok(value) ? 'met' : 'NOT met'}`);
+    targets.push({ name, value: fmt(value), met: ok(value) });
+  }
 } else {
   console.log('\nWebGPU: one model and an E=256 ensemble (steps/s), replayed and with every kernel dispatched each call');
   for (const [config, members, fused] of [['mlp-2-64-64-1-b256', 1, 16], ['ensemble-E256', 256, 8]]) {
@@ -135,7 +142,28 @@ if (!gpu) {
   console.log(`  WebGPU/WASM ratio for E=256: ${(gpuE.stepsPerSec / cpuE.stepsPerSec).toFixed(1)}×`);
 }
 
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-console.log('\nwrote bench/results.json');
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const run = {
+  date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  commit,
+  mode: gpu ? 'gpu' : quick ? 'quick' : 'full',
+  chromium: env.ua.match(/Chrome\/([\d.]+)/)?.[1] ?? 'unknown',
+  cores: env.cores,
+  backend: env.backend.reason,
+  build: env.backend.build,
+};
+const out = new URL(gpu ? './results-gpu.json' : './results.json', import.meta.url);
+writeFileSync(out, `${JSON.stringify({ run, results, paired: pairedRatio, targets }, null, 2)}\n`);
+console.log(`\nwrote bench/${gpu ? 'results-gpu.json' : 'results.json'}`);
+if (!gpu && !quick) {
+  writeReport();
+  console.log('regenerated the tables in bench/README.md');
+}
 await browser.close();
 server.close();

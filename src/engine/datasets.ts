@@ -5,7 +5,7 @@ import { makeRng } from './random';
 import type { Dataset } from './spec';
 
 /**
- * Two redundant cues (McCoy et al. 2020 in miniature; see SCIENCE.md): the label y ∈ {0,1} sets
+ * Two redundant cues (McCoy et al. 2020 in miniature): the label y ∈ {0,1} sets
  * the sign of x₀ and x₁, each |xᵢ| ~ U(0.2, 1), so either cue alone predicts y perfectly; the
  * remaining dimensions are N(0, noise²) distractors. `conflict` flips x₁'s sign: the cues then
  * disagree, and a model's answer reveals which cue it follows (1 = follows x₀).

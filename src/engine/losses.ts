@@ -6,11 +6,8 @@
 import { broadcastShapes, type Graph, sameShape, type Tensor } from './graph';
 import { abs, exp, greater, log, matmul, mul, reduceMaxNoGrad, reduceMean, reduceSum, relu, reshape, sigmoid, softmax, sub, toFloat, add, neg } from './ops';
 
-/**
- * 'value': the model's output already is the loss (analytic landscapes such as two-wells); the loss
- * is its mean over the batch.
- */
-export type LossKind = 'mse' | 'half-mse' | 'bce' | 'softmax-ce' | 'value';
+/** A loss a run can name (the keys of LOSSES, below). */
+export type LossKind = keyof typeof LOSSES;
 
 /** Mean over every axis but the first (the member axis). */
 function meanPerMember(G: Graph, x: Tensor): Tensor {
@@ -71,38 +68,44 @@ export function softmaxCrossEntropy(G: Graph, z: Tensor, onehot: Tensor): Tensor
   return meanPerMember(G, rows);
 }
 
-export function lossFor(G: Graph, kind: LossKind, pred: Tensor, target: Tensor): Tensor {
-  switch (kind) {
-    case 'mse':
-      return mse(G, pred, target);
-    case 'half-mse':
-      return mse(G, pred, target, true);
-    case 'bce':
-      return bceWithLogits(G, pred, target);
-    case 'softmax-ce':
-      return softmaxCrossEntropy(G, pred, target);
-    case 'value':
-      return meanPerMember(G, pred);
-  }
-}
-
 /**
  * Fraction of correct predictions per member (no gradient). Binary: the sign of the logit agrees
  * with the label; multi-class: the true class's logit is the largest. Regression has no accuracy.
  */
+function binaryAccuracy(G: Graph, pred: Tensor, target: Tensor): Tensor {
+  const signed = mul(G, pred, sub(G, mul(G, target, G.scalar(2)), G.scalar(1)));
+  return meanPerMember(G, toFloat(G, greater(G, signed, G.scalar(0))));
+}
+
+function multiclassAccuracy(G: Graph, pred: Tensor, target: Tensor): Tensor {
+  const trueLogit = reduceSum(G, mul(G, pred, target), [-1], true);
+  const best = reduceMaxNoGrad(G, pred, -1);
+  // correct unless another logit is strictly larger than the true one
+  return sub(G, G.scalar(1), meanPerMember(G, toFloat(G, greater(G, best, trueLogit))));
+}
+
+type Fn = (G: Graph, pred: Tensor, target: Tensor) => Tensor;
+
+/**
+ * Every loss a run can name, with its accuracy where one exists (binary: the logit's sign agrees
+ * with the 0/1 label; multi-class: the true class's logit is the largest): the one place a new
+ * loss is added; tests iterate it.
+ */
+export const LOSSES = {
+  mse: { loss: ((G, p, t) => mse(G, p, t)) as Fn, accuracy: null as Fn | null },
+  'half-mse': { loss: ((G, p, t) => mse(G, p, t, true)) as Fn, accuracy: null as Fn | null },
+  bce: { loss: bceWithLogits as Fn, accuracy: binaryAccuracy as Fn | null },
+  'softmax-ce': { loss: softmaxCrossEntropy as Fn, accuracy: multiclassAccuracy as Fn | null },
+  /** The model's output is the loss itself (analytic landscapes). */
+  value: { loss: ((G, p) => meanPerMember(G, p)) as Fn, accuracy: null as Fn | null },
+};
+
+export function lossFor(G: Graph, kind: LossKind, pred: Tensor, target: Tensor): Tensor {
+  return LOSSES[kind].loss(G, pred, target);
+}
+
+/** Fraction of correct predictions per member (no gradient); null for losses without one. */
 export function accuracy(G: Graph, kind: LossKind, pred: Tensor, target: Tensor): Tensor | null {
-  if (kind === 'mse' || kind === 'half-mse' || kind === 'value') return null;
-  return G.untaped(() => {
-    if (kind === 'bce') {
-      const signed = mul(G, pred, sub(G, mul(G, target, G.scalar(2)), G.scalar(1)));
-      return meanPerMember(G, toFloat(G, greater(G, signed, G.scalar(0))));
-    }
-    if (kind === 'softmax-ce') {
-      const trueLogit = reduceSum(G, mul(G, pred, target), [-1], true);
-      const best = reduceMaxNoGrad(G, pred, -1);
-      // correct unless another logit is strictly larger than the true one
-      return sub(G, G.scalar(1), meanPerMember(G, toFloat(G, greater(G, best, trueLogit))));
-    }
-    throw new Error(`no accuracy for ${kind}`);
-  });
+  const acc = LOSSES[kind].accuracy;
+  return acc ? G.untaped(() => acc(G, pred, target)) : null;
 }

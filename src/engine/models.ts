@@ -262,15 +262,6 @@ export function initParams(model: Model, seeds: readonly number[]): Float32Array
   return out;
 }
 
-/** Views of one member's parameters by name (for plain-TS references and inspection). */
-export function unpackMember(model: Model, theta: ArrayLike<number>, member = 0): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  for (const p of model.params) {
-    out[p.name] = Float64Array.from({ length: p.size }, (_, i) => theta[member * model.size + p.offset + i]);
-  }
-  return out;
-}
-
 export interface Well {
   center: [number, number];
   width: number;

@@ -15,7 +15,19 @@
 import type { Graph, Tensor } from './graph';
 import { add, concat, div, mul, reshape, slice, sqrt, sub } from './ops';
 
-export type OptimizerKind = 'sgd' | 'momentum' | 'adam' | 'adamw';
+/**
+ * Every optimizer a run can name, with the state it keeps per parameter (in multiples of P) and
+ * the factor per slot that turns the graph's state into the textbook quantity (Adam's moments are
+ * kept scaled: m = (1−β₁)·m̃, v = (1−β₂)·ṽ). The one place a new optimizer is listed; tests iterate it.
+ */
+export const OPTIMIZERS = {
+  sgd: { slots: 0, scale: (): number[] => [] },
+  momentum: { slots: 1, scale: (): number[] => [1] },
+  adam: { slots: 2, scale: (c: Required<OptimizerConfig>): number[] => [1 - c.beta1, 1 - c.beta2] },
+  adamw: { slots: 2, scale: (c: Required<OptimizerConfig>): number[] => [1 - c.beta1, 1 - c.beta2] },
+};
+
+export type OptimizerKind = keyof typeof OPTIMIZERS;
 
 export interface OptimizerConfig {
   kind: OptimizerKind;
@@ -32,7 +44,7 @@ export function withDefaults(c: OptimizerConfig): Required<OptimizerConfig> {
 
 /** Optimizer state per parameter, in multiples of P. */
 export function stateSlots(kind: OptimizerKind): number {
-  return kind === 'sgd' ? 0 : kind === 'momentum' ? 1 : 2;
+  return OPTIMIZERS[kind].slots;
 }
 
 /** What one update needs besides θ, g and the state. */
@@ -104,13 +116,10 @@ export function updateGraph(
   });
 }
 
-/**
- * Per state slot, the factor that turns the graph's state into the textbook quantity (Adam's
- * moments are kept scaled: m = (1−β₁)·m̃, v = (1−β₂)·ṽ).
- */
+/** Per state slot, the factor that turns the graph's state into the textbook quantity (OPTIMIZERS). */
 export function stateScale(cfg: OptimizerConfig): number[] {
   const c = withDefaults(cfg);
-  return c.kind === 'adam' || c.kind === 'adamw' ? [1 - c.beta1, 1 - c.beta2] : c.kind === 'momentum' ? [1] : [];
+  return OPTIMIZERS[c.kind].scale(c);
 }
 
 /** Split a packed state [E, slots·P] into its slots. */

@@ -18,8 +18,6 @@ import { type Model, pieceBlocks, piecesOf, unpackParams } from './models';
 import { add, concat, gatherRows, matmul, reduceSum, reshape, slice } from './ops';
 import { type OptimizerConfig, packState, stateSlots, stepSchedule, unpackState, updateGraph } from './optimizers';
 
-export { unpackParams };
-
 export interface DataShape {
   /** Examples in the dataset. */
   n: number;

@@ -3,7 +3,7 @@
  * permalink encodes. `buildModel` turns a spec into the Model that programs are built from.
  */
 import type { LossKind } from './losses';
-import { type Activation, type Model, mlp, twoWells, type Well } from './models';
+import { type Activation, type Model, mlp, normalCrossing, twoWells, type Well } from './models';
 import type { OptimizerConfig } from './optimizers';
 
 export type ModelSpec =
@@ -14,15 +14,54 @@ export type ModelSpec =
       initScale?: number;
       bias?: boolean;
     }
-  | { kind: 'two-wells'; wells: Well[]; box: number };
+  | { kind: 'two-wells'; wells: Well[]; box: number }
+  | { kind: 'normal-crossing'; powers: number[]; initBox?: number };
+
+type SpecOf<K extends ModelSpec['kind']> = Extract<ModelSpec, { kind: K }>;
+
+interface ModelKind<K extends ModelSpec['kind']> {
+  build(spec: SpecOf<K>): Model;
+  /**
+   * Specs at the edges of what this kind allows, with the losses each can train on: the tests
+   * build and run every program for each, so a new kind is tested the moment it is registered.
+   */
+  examples: { label: string; spec: SpecOf<K>; losses: LossKind[] }[];
+}
+
+/** Every kind of model a spec can name: the one place a new kind is added. */
+export const MODEL_KINDS: { [K in ModelSpec['kind']]: ModelKind<K> } = {
+  mlp: {
+    build: (s) => mlp(s),
+    examples: [
+      { label: 'no hidden layer, no bias, one input', spec: { kind: 'mlp', widths: [1, 1], activation: 'linear', bias: false }, losses: ['mse', 'half-mse'] },
+      { label: 'no hidden layer', spec: { kind: 'mlp', widths: [2, 1], activation: 'linear' }, losses: ['mse', 'bce'] },
+      { label: 'a softmax layer', spec: { kind: 'mlp', widths: [2, 3], activation: 'linear' }, losses: ['softmax-ce'] },
+      { label: 'deep linear chain', spec: { kind: 'mlp', widths: [1, 1, 1, 1], activation: 'linear', bias: false }, losses: ['mse'] },
+      { label: 'tanh without biases', spec: { kind: 'mlp', widths: [2, 4, 1], activation: 'tanh', bias: false }, losses: ['mse', 'bce'] },
+      { label: 'quadratic, wide input', spec: { kind: 'mlp', widths: [5, 3, 2], activation: 'quadratic' }, losses: ['softmax-ce'] },
+      { label: 'relu, scaled init', spec: { kind: 'mlp', widths: [2, 6, 6, 1], activation: 'relu', initScale: 2 }, losses: ['mse'] },
+      { label: 'tanh, two hidden layers', spec: { kind: 'mlp', widths: [2, 16, 16, 1], activation: 'tanh' }, losses: ['mse', 'half-mse', 'bce'] },
+    ],
+  },
+  'two-wells': {
+    build: (s) => twoWells(s.wells, s.box),
+    examples: [{ label: 'two wells', spec: { kind: 'two-wells', wells: [{ center: [0, 0], width: 0.5 }, { center: [1, 1], width: 1 }], box: 2 }, losses: ['value'] }],
+  },
+  'normal-crossing': {
+    build: (s) => normalCrossing(s.powers, s.initBox),
+    examples: [{ label: 'normal crossing', spec: { kind: 'normal-crossing', powers: [1, 2] }, losses: ['mse', 'half-mse'] }],
+  },
+};
 
 export function buildModel(spec: ModelSpec): Model {
-  switch (spec.kind) {
-    case 'mlp':
-      return mlp(spec);
-    case 'two-wells':
-      return twoWells(spec.wells, spec.box);
-  }
+  const kind = MODEL_KINDS[spec.kind] as ModelKind<ModelSpec['kind']> | undefined;
+  if (!kind) throw new RangeError(`unknown kind of model "${(spec as { kind: string }).kind}"`);
+  return kind.build(spec as never);
+}
+
+/** Every registered example spec, for tests that iterate all kinds of model. */
+export function modelExamples(): { label: string; spec: ModelSpec; losses: LossKind[] }[] {
+  return Object.values(MODEL_KINDS).flatMap((k) => k.examples as { label: string; spec: ModelSpec; losses: LossKind[] }[]);
 }
 
 export interface Dataset {

@@ -12,7 +12,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { type Graph, numel } from '../engine/graph';
-import { type Backend, ort, Program } from './ort';
+import { type Backend, ort, Program, runExclusive } from './ort';
 
 /** The few WebGPU members used here (the DOM typings in use carry no WebGPU). */
 interface GpuBuffer {
@@ -123,7 +123,7 @@ export class CapturedProgram {
   async run(): Promise<void> {
     const feeds = Object.fromEntries(this.inputs.map((n) => [n, this.slot(n).tensor]));
     const fetches = Object.fromEntries(this.outputs.map((n) => [n, this.slot(n).tensor]));
-    await this.program.session.run(feeds, fetches);
+    await runExclusive(this.program.session, feeds, fetches);
   }
 
   /** Read a buffer back to the CPU (after everything queued before it). */

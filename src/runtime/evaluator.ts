@@ -8,7 +8,8 @@ import type { Model } from '../engine/models';
 import { evalGraph, gradientGraph, gridGraph, predictGraph } from '../engine/programs';
 import { ArrayProgram } from './array-program';
 import type { Backend } from './ort';
-import type { EvalResult, EvalSet } from './protocol';
+import type { EvalResult } from '../engine/lab';
+import type { EvalSet } from '../engine/spec';
 
 export interface EvaluatorOptions {
   /** On WebGPU, replay programs from recorded command lists where possible; default true. */
@@ -49,13 +50,25 @@ export class Evaluator {
     return p;
   }
 
+  /** Loss and accuracy per member on every set given at creation. */
   async evaluate(theta: Float32Array): Promise<EvalResult[]> {
     const results: EvalResult[] = [];
-    for (const { set, program } of this.evals) {
-      const out = await program.call({ theta, X: set.data.X, Y: set.data.Y });
-      results.push({ name: set.name, loss: Float32Array.from(out.loss), acc: out.acc ? Float32Array.from(out.acc) : null });
-    }
+    for (const { set, program } of this.evals) results.push(await this.run(set, program, theta));
     return results;
+  }
+
+  /** Loss and accuracy per member on any set (its program compiled on first use). */
+  async evaluateOn(set: EvalSet, theta: Float32Array): Promise<EvalResult> {
+    const known = this.evals.find((e) => e.set === set);
+    const program =
+      known?.program ??
+      (await this.program(`eval:${set.name}:${set.data.n}:${set.loss}`, () => evalGraph({ model: this.model, loss: set.loss, members: this.members, data: { n: set.data.n } })));
+    return this.run(set, program, theta);
+  }
+
+  private async run(set: EvalSet, program: ArrayProgram, theta: Float32Array): Promise<EvalResult> {
+    const out = await program.call({ theta, X: set.data.X, Y: set.data.Y });
+    return { name: set.name, loss: Float32Array.from(out.loss), acc: out.acc ? Float32Array.from(out.acc) : null };
   }
 
   /** Model outputs [E, n, out] at n inputs X [n, in]. */

@@ -103,6 +103,17 @@ export function configureOrt(choice: BackendChoice, wasmPaths?: string): void {
 }
 
 let creation: Promise<unknown> = Promise.resolve();
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Run sessions strictly one after another, whichever figure asks: several figures' experiments
+ * interleave in one worker, and onnxruntime-web's WASM backend has one heap and one thread pool.
+ */
+export function runExclusive<T>(session: Ort.InferenceSession, feeds: Record<string, OrtTensor>, fetches?: Ort.InferenceSession.FetchesType): Promise<T> {
+  const next = running.then(() => (fetches ? session.run(feeds, fetches) : session.run(feeds)));
+  running = next.catch(() => undefined);
+  return next as Promise<T>;
+}
 
 /** A compiled program: one ORT session plus the names it reads and writes. */
 export class Program {
@@ -129,7 +140,7 @@ export class Program {
   }
 
   async run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>> {
-    return this.session.run(feeds);
+    return runExclusive(this.session, feeds);
   }
 
   release(): Promise<void> {

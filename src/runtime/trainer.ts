@@ -1,7 +1,7 @@
 /**
  * Runs a RunSpec: owns the compiled train-step program and the state tensors between calls.
  * Used in the worker (browser) and directly in Node tests. On WebGPU, θ, optimizer state and the
- * loss stay in GPU buffers between calls; the loss is read back only every `readEvery` calls.
+ * loss stay in GPU buffers between calls; the loss is read back once per `advance`.
  */
 import { initParams, type Model } from '../engine/models';
 import { trainStepGraph } from '../engine/programs';
@@ -13,8 +13,8 @@ import { type Backend, floatTensor, intTensor, type OrtTensor, Program, readFloa
 
 export interface TrainerOptions {
   backend: Backend;
-  /** Read the loss back every this many calls (always on the last). */
-  readEvery?: number;
+  /** Start from these parameters [E × P] instead of the spec's seeded initialization. */
+  init?: Float32Array;
   /**
    * On WebGPU, replay the step from a recorded command list (see captured.ts); default true.
    * Where onnxruntime cannot capture the graph, the trainer runs it the ordinary way.
@@ -36,7 +36,6 @@ export class Trainer {
   readonly members: number;
   stepsDone = 0;
   calls = 0;
-  readonly history: LossReading[] = [];
   /** Members whose loss or parameters stopped being finite. */
   diverged: number[] = [];
   private theta: OrtTensor;
@@ -56,7 +55,7 @@ export class Trainer {
     this.members = spec.initSeeds.length;
     const E = this.members;
     const P = this.model.size;
-    this.theta = floatTensor(initParams(this.model, spec.initSeeds), [E, P]);
+    this.theta = floatTensor(opts.init ? Float32Array.from(opts.init) : initParams(this.model, spec.initSeeds), [E, P]);
     const slots = stateSlots(spec.optimizer.kind);
     this.state = slots ? floatTensor(new Float32Array(E * slots * P), [E, slots * P]) : null;
     this.sampler = new BatchSampler(data.n, spec.batch, spec.orderSeeds ?? spec.initSeeds);
@@ -81,6 +80,10 @@ export class Trainer {
   static async create(spec: RunSpec, data: Dataset, opts: TrainerOptions): Promise<Trainer> {
     const problem = validateRun(spec, data);
     if (problem) throw new RangeError(problem);
+    const P = buildModel(spec.model).size;
+    if (opts.init && opts.init.length !== spec.initSeeds.length * P) {
+      throw new RangeError(`starting parameters hold ${opts.init.length} numbers; ${spec.initSeeds.length} members × ${P} parameters need ${spec.initSeeds.length * P}`);
+    }
     const graph = trainStepGraph({
       model: buildModel(spec.model),
       loss: spec.loss,
@@ -107,7 +110,7 @@ export class Trainer {
     return this.diverged.length > 0;
   }
 
-  /** Run `calls` program calls (K fused steps each). Returns the newest loss reading, if read. */
+  /** Run `calls` program calls (K fused steps each); returns the loss after the last (null if none ran). */
   async advance(calls = 1): Promise<LossReading | null> {
     let reading: LossReading | null = null;
     for (let c = 0; c < calls && !this.done && !this.isDiverged; c++) {
@@ -131,8 +134,7 @@ export class Trainer {
       }
       this.stepsDone += K;
       this.calls++;
-      const last = c === calls - 1 || this.done;
-      if (last || this.calls % (this.opts.readEvery ?? 1) === 0) reading = await this.readLoss();
+      if (c === calls - 1 || this.done) reading = await this.readLoss();
     }
     return reading;
   }
@@ -157,9 +159,7 @@ export class Trainer {
       if (!Number.isFinite(v) || v > DIVERGENCE_LOSS) bad.add(e);
     });
     this.diverged = [...bad].sort((a, b) => a - b);
-    const reading = { step: this.stepsDone, loss };
-    this.history.push(reading);
-    return reading;
+    return { step: this.stepsDone, loss };
   }
 
   /** Current parameters [E × P], copied to the CPU. */

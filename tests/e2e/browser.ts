@@ -1,5 +1,5 @@
 /** Launch Chromium in one of the two configurations the book is tested in, and page helpers. */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -84,4 +84,25 @@ export async function waitForWidget(page: Page, id: string, states: string[], ti
     { timeout, polling: 250 },
   );
   return widgetInfo(page, id);
+}
+
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+
+/** Every page of the built site, as a path ('/', '/about/', '/chapters/…/'), found in dist/. */
+export function builtPages(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(`${DIST}${dir}`, { withFileTypes: true })) {
+      if (e.isDirectory() && !['_astro', 'ort', 'bench'].includes(e.name)) walk(`${dir}${e.name}/`);
+      else if (e.name === 'index.html') found.push(`/${dir}`);
+    }
+  };
+  walk('');
+  return found.sort();
+}
+
+/** The live figures on a built page (their `data-widget` ids), read from its HTML. */
+export function widgetsOn(path: string): string[] {
+  const html = readFileSync(`${DIST}${path.slice(1)}index.html`, 'utf8');
+  return [...html.matchAll(/data-widget="([^"]+)"/g)].map((m) => m[1]);
 }

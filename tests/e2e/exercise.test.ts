@@ -24,7 +24,6 @@ describe('exercises', () => {
     await ex.getByRole('button', { name: 'Check' }).click();
     await expect.poll(() => ex.locator('[data-feedback]').getAttribute('data-feedback')).toBe('correct');
     expect(await ex.locator('[data-feedback]').textContent()).toMatch(/carry information/);
-    await ex.locator('summary', { hasText: 'worked solution' }).count();
     await screenshot(page, 'exercise-choice');
 
     await page.reload();
@@ -50,6 +49,9 @@ describe('exercises', () => {
     await expect.poll(() => ex.locator('[data-feedback]').getAttribute('data-feedback')).toBe('correct');
     await ex.locator('summary', { hasText: 'hint' }).click();
     expect(await ex.locator('.hint').textContent()).toMatch(/Subtract/);
+    await ex.locator('summary', { hasText: 'worked solution' }).click();
+    await expect.poll(() => ex.locator('.solution').textContent()).toMatch(/84\.8 − 83\.6 = 1\.2/);
+    expect(await ex.locator('.solution').isVisible()).toBe(true);
     await ctx.close();
   });
 

@@ -2,9 +2,9 @@
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIGS, launch, openPage, screenshot, seriousA11yViolations, url } from './browser';
+import { builtPages, CONFIGS, launch, openPage, screenshot, seriousA11yViolations, url } from './browser';
 
-const PAGES = ['/', '/about/', '/chapters/algorithm-search/', '/chapters/loss-landscapes/'];
+const PAGES = builtPages();
 /** A widget's normal note when the browser has no usable WebGPU adapter; not a page error. */
 const benign = (e: string) => /No available adapters/.test(e);
 

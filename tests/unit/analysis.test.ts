@@ -91,10 +91,10 @@ describe('top Hessian eigenvalue by power iteration on finite-difference HVPs', 
 
 describe('landscape slices and ReLU rescaling (Dinh et al. 2017; Li et al. 2018)', () => {
   it('a rescaled network has the same filter-normalized landscape, but not the same raw one', async () => {
-    const { landscapeExperiment, LANDSCAPE_DEFAULTS, sliceFrame } = await import('../../src/engine/experiments/landscape-slice');
+    const { landscapePlan, sliceFrame } = await import('../../src/engine/experiments/landscape-slice');
     const { buildModel } = await import('../../src/engine/spec');
     const { gridCoords: coordsOf } = await import('../../src/engine/analysis/landscape');
-    const ex = landscapeExperiment(LANDSCAPE_DEFAULTS);
+    const ex = landscapePlan({ seed: 1, lr: 0.01, steps: 800 });
     const model = buildModel(ex.spec.model);
     const theta = initParams(model, [3]);
     const ev = await Evaluator.create(model, 1, [], 'wasm');

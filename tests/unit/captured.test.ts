@@ -1,13 +1,12 @@
 /**
  * Replayed WebGPU steps (runtime/captured.ts) leave an output stale unless a kernel computes it:
- * every train-step output of the book's models and optimizers must come from one.
+ * every train-step output of every registered kind of model, loss and optimizer must come from one.
  */
 import { describe, expect, it } from 'vitest';
-import { BASIN_BOX, BASIN_DEFAULTS, basinWells } from '../../src/engine/experiments/basin-volume';
 import { Graph } from '../../src/engine/graph';
-import type { LossKind } from '../../src/engine/losses';
-import { mlp, piecesOf, twoWells } from '../../src/engine/models';
-import type { OptimizerKind } from '../../src/engine/optimizers';
+import { pieceBlocks, piecesOf } from '../../src/engine/models';
+import { OPTIMIZERS, type OptimizerKind } from '../../src/engine/optimizers';
+import { buildModel, modelExamples } from '../../src/engine/spec';
 import { reshape, tanh } from '../../src/engine/ops';
 import { evalGraph, gradientGraph, gridGraph, predictGraph, TRAIN_IO, trainStepGraph } from '../../src/engine/programs';
 import { staleOnReplay } from '../../src/runtime/captured';
@@ -23,33 +22,26 @@ describe('outputs a replay keeps current', () => {
   });
 
   it('every train-step output is computed by a kernel, for each model, loss and optimizer', () => {
-    const models = [
-      mlp({ widths: [2, 16, 16, 1], activation: 'tanh' }),
-      mlp({ widths: [2, 8, 3], activation: 'relu' }),
-      mlp({ widths: [1, 1], activation: 'linear', bias: false }),
-      twoWells(basinWells(BASIN_DEFAULTS), BASIN_BOX),
-    ];
-    const optimizers: OptimizerKind[] = ['sgd', 'momentum', 'adam', 'adamw'];
     let checked = 0;
-    for (const model of models) {
-      const losses: LossKind[] = model.outDim === 3 ? ['softmax-ce'] : model.inDim === 1 && model.outDim === 1 && model.size === 1 ? ['mse', 'bce'] : ['mse', 'half-mse', 'value'];
-      for (const loss of losses) {
-        for (const kind of optimizers) {
+    for (const x of modelExamples()) {
+      const model = buildModel(x.spec);
+      for (const loss of x.losses) {
+        for (const kind of Object.keys(OPTIMIZERS) as OptimizerKind[]) {
           for (const fused of [1, 3]) {
             const G = trainStepGraph({ model, loss, optimizer: { kind }, members: 2, batch: 4, fused, data: { n: 8 } });
-            expect(staleOnReplay(G, TRAIN_IO.outputs), `${model.size} params, ${loss}, ${kind}, K=${fused}`).toEqual([]);
+            expect(staleOnReplay(G, TRAIN_IO.outputs), `${x.label}, ${loss}, ${kind}, K=${fused}`).toEqual([]);
             checked++;
           }
         }
       }
     }
-    expect(checked).toBeGreaterThan(40);
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('evaluation, grid and prediction outputs are computed by kernels; a gradient that is a view is caught', () => {
-    const models = [mlp({ widths: [2, 16, 16, 1], activation: 'tanh' }), mlp({ widths: [2, 8, 3], activation: 'relu' }), mlp({ widths: [2, 1], activation: 'linear' })];
-    for (const model of models) {
-      const loss: LossKind = model.outDim === 3 ? 'softmax-ce' : 'mse';
+    for (const x of modelExamples()) {
+      const model = buildModel(x.spec);
+      const loss = x.losses[0];
       for (const G of [
         evalGraph({ model, loss, members: 2, data: { n: 8 } }),
         gridGraph({ model, loss, points: 4, data: { n: 8 } }),
@@ -57,10 +49,11 @@ describe('outputs a replay keeps current', () => {
       ]) {
         expect(staleOnReplay(G, G.outputs.map((o) => o.name)), model.kind).toEqual([]);
       }
-      // A model in one piece has as its gradient a reshape of that piece's: ArrayProgram then
-      // runs the graph the ordinary way, as CapturedProgram.create refuses it.
+      // A model whose pieces pack into one block (one piece, or a chain of equal-width ones) has as
+      // its gradient a reshape of that block's: ArrayProgram then runs the graph the ordinary way,
+      // as CapturedProgram.create refuses it.
       const G = gradientGraph({ model, loss, members: 2, batch: 8, data: { n: 8 } });
-      expect(staleOnReplay(G, ['grad', 'loss']), model.kind).toEqual(piecesOf(model).length === 1 ? ['grad'] : []);
+      expect(staleOnReplay(G, ['grad', 'loss']), x.label).toEqual(pieceBlocks(piecesOf(model), 2).length === 1 ? ['grad'] : []);
     }
   });
 });

@@ -1,29 +1,21 @@
 /**
  * Every program builds and runs for every kind of model the engine offers, at the edges of what
- * a spec (or a permalink) can ask for: no hidden layer, no bias, one input, deep linear chains,
- * the analytic models. A program that throws while being built is a crash in a figure.
+ * a spec (or a permalink) can ask for — the examples each registered kind declares (no hidden
+ * layer, no bias, one input, deep linear chains, the analytic models). A program that throws while
+ * being built is a crash in a figure.
  */
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/engine/graph';
-import type { LossKind } from '../../src/engine/losses';
-import { initParams, type Model, mlp, normalCrossing, twoWells } from '../../src/engine/models';
-import type { OptimizerKind } from '../../src/engine/optimizers';
+import { LOSSES, type LossKind } from '../../src/engine/losses';
+import { initParams, type Model } from '../../src/engine/models';
+import { OPTIMIZERS, type OptimizerKind } from '../../src/engine/optimizers';
+import { buildModel, MODEL_KINDS, modelExamples } from '../../src/engine/spec';
 import { evalGraph, gradientGraph, gridGraph, predictGraph, trainStepGraph } from '../../src/engine/programs';
 import { makeRng } from '../../src/engine/random';
 import { ArrayProgram, type Values } from '../../src/runtime/array-program';
 import './run-graph'; // loads onnxruntime (wasm, one thread)
 
-const models: [string, Model, LossKind[]][] = [
-  ['no hidden layer, no bias, one input', mlp({ widths: [1, 1], activation: 'linear', bias: false }), ['mse', 'half-mse']],
-  ['no hidden layer', mlp({ widths: [2, 1], activation: 'linear' }), ['mse', 'bce']],
-  ['a softmax layer', mlp({ widths: [2, 3], activation: 'linear' }), ['softmax-ce']],
-  ['deep linear chain', mlp({ widths: [1, 1, 1, 1], activation: 'linear', bias: false }), ['mse']],
-  ['tanh without biases', mlp({ widths: [2, 4, 1], activation: 'tanh', bias: false }), ['mse', 'bce']],
-  ['quadratic, wide input', mlp({ widths: [5, 3, 2], activation: 'quadratic' }), ['softmax-ce']],
-  ['relu, scaled init', mlp({ widths: [2, 6, 6, 1], activation: 'relu', initScale: 2 }), ['mse']],
-  ['two wells', twoWells([{ center: [0, 0], width: 0.5 }, { center: [1, 1], width: 1 }], 2), ['value']],
-  ['normal crossing', normalCrossing([1, 2]), ['mse']],
-];
+const models: [string, Model, LossKind[]][] = modelExamples().map((x) => [x.label, buildModel(x.spec), x.losses]);
 
 /** Values for every input of a graph: parameters near their init, data, in-range indices. */
 function feedsFor(G: Graph, model: Model, n: number): Record<string, Values> {
@@ -43,7 +35,7 @@ function feedsFor(G: Graph, model: Model, n: number): Record<string, Values> {
 }
 
 describe('every program, every kind of model', () => {
-  const optimizers: OptimizerKind[] = ['sgd', 'momentum', 'adam', 'adamw'];
+  const optimizers = Object.keys(OPTIMIZERS) as OptimizerKind[];
   it.each(models)('%s', async (_, model, losses) => {
     const n = 6;
     for (const loss of losses) {
@@ -65,5 +57,17 @@ describe('every program, every kind of model', () => {
         }
       }
     }
+  });
+});
+
+describe('the registries', () => {
+  it('every kind of model has examples, and every loss is trained by some example', () => {
+    for (const [kind, k] of Object.entries(MODEL_KINDS)) expect(k.examples.length, kind).toBeGreaterThan(0);
+    const used = new Set(modelExamples().flatMap((x) => x.losses));
+    expect([...used].sort()).toEqual(Object.keys(LOSSES).sort());
+  });
+
+  it('an unknown kind of model is refused with a message', () => {
+    expect(() => buildModel({ kind: 'nope' } as never)).toThrow(/unknown kind of model "nope"/);
   });
 });

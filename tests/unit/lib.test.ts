@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { chapterSchema } from '../../src/content/schema';
 import { gradeChoice, gradeNumeric, gradePrediction, parseNumber } from '../../src/lib/grading';
-import { decodeConfig, encodeConfig, permalink, type FieldTable } from '../../src/lib/permalink';
+import type { FieldTable } from '../../src/engine/fields';
+import { decodeConfig, encodeConfig, permalink } from '../../src/lib/permalink';
 import { ProgressStore, STORAGE_KEY } from '../../src/lib/progress';
 
 const table = {
   members: { kind: 'int', default: 100, min: 1, max: 500, label: 'Models' },
   lr: { kind: 'float', default: 0.1, min: 1e-4, max: 10, label: 'Learning rate' },
   varyInit: { kind: 'bool', default: true, label: 'Vary init' },
-  act: { kind: 'enum', default: 'relu', options: ['relu', 'tanh'], label: 'Activation' },
+  act: { kind: 'enum', default: 'relu', options: [{ value: 'relu', label: 'ReLU' }, { value: 'tanh', label: 'tanh' }], label: 'Activation' },
 } satisfies FieldTable;
 
 describe('permalinks', () => {

@@ -7,9 +7,10 @@ import { Trainer } from '../../src/runtime/trainer';
 import { runGraph } from './run-graph';
 
 async function train(spec: RunSpec, data: Parameters<typeof Trainer.create>[1]) {
-  const t = await Trainer.create(spec, data, { backend: 'wasm', readEvery: 10 });
-  while (!t.done && !t.isDiverged) await t.advance(10);
-  return t;
+  const t = await Trainer.create(spec, data, { backend: 'wasm' });
+  const history = [];
+  while (!t.done && !t.isDiverged) history.push((await t.advance(10))!);
+  return Object.assign(t, { history });
 }
 
 describe('training converges', () => {

@@ -2,7 +2,7 @@
  * Curvature from gradients alone. A Hessian-vector product by central differences of gradients,
  *   H v ≈ (∇L(θ + h v) − ∇L(θ − h v)) / (2h),
  * and the top eigenvalue of H (the "sharpness") by power iteration on it. Enough below a few
- * thousand parameters (SCIENCE.md); both gradients come from one ensemble call of two members.
+ * thousand parameters; both gradients come from one ensemble call of two members.
  */
 import type { Rng } from '../random';
 

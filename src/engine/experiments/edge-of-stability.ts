@@ -3,23 +3,25 @@
  * regression. Classical analysis says GD on a quadratic diverges once the top Hessian eigenvalue
  * exceeds 2/η; in neural networks the sharpness rises (progressive sharpening) until it reaches
  * 2/η, then hovers there while the loss keeps falling, non-monotonically.
- * Setup from SCIENCE.md: Chebyshev T₆ at 20 points on [−1, 1], tanh MLP 1-30-20-1, weights
- * N(0, 1/fan_in), loss ½·MSE.
+ * Setup: Chebyshev T₆ at 20 points on [−1, 1], tanh MLP 1-30-20-1, weights N(0, 1/fan_in),
+ * loss ½·MSE, sharpness measured every 50 steps.
  */
 import { chebyshev } from '../datasets';
-import type { Dataset, RunSpec } from '../spec';
+import { claim, defineExperiment } from '../experiment';
+import type { FieldTable } from '../fields';
+import type { RunPlan } from '../lab';
+import { maxOf, mean } from '../stats';
 
-export interface EdgeOfStabilityConfig {
-  lr: number;
-  steps: number;
-  seed: number;
-  /** Measure the sharpness every this many steps. */
-  every: number;
+/** The sharpness is measured after every this many steps (one fused call). */
+export const EOS_EVERY = 50;
+
+export interface TracePoint {
+  step: number;
+  sharpness: number;
+  loss: number;
 }
 
-export const EOS_DEFAULTS: EdgeOfStabilityConfig = { lr: 0.2, steps: 3000, seed: 1, every: 50 };
-
-export function edgeOfStabilityExperiment(c: EdgeOfStabilityConfig): { spec: RunSpec; data: Dataset } {
+export function edgeOfStabilityPlan(c: { lr: number; steps: number; seed: number }): RunPlan {
   const data = chebyshev(6, 20);
   return {
     data,
@@ -30,19 +32,82 @@ export function edgeOfStabilityExperiment(c: EdgeOfStabilityConfig): { spec: Run
       lr: c.lr,
       initSeeds: [c.seed],
       batch: data.n,
-      fused: c.every,
+      fused: EOS_EVERY,
       steps: c.steps,
     },
   };
 }
 
 /** Summary of a sharpness trace: how close its late part sits to 2/η, and how much the loss rose along the way. */
-export function eosSummary(trace: { step: number; sharpness: number; loss: number }[], lr: number) {
+export function eosSummary(trace: TracePoint[], lr: number) {
   const threshold = 2 / lr;
-  const late = trace.slice(Math.floor(trace.length / 2));
-  const meanLate = late.reduce((s, t) => s + t.sharpness, 0) / Math.max(1, late.length);
-  const early = trace[0]?.sharpness ?? NaN;
+  const late = trace.slice(Math.floor(trace.length / 2)).map((t) => t.sharpness);
+  const meanLate = late.length ? mean(late) : NaN;
   let rises = 0;
   for (let i = 1; i < trace.length; i++) if (trace[i].loss > trace[i - 1].loss) rises++;
-  return { threshold, early, meanLate, ratioLate: meanLate / threshold, maxSharpness: Math.max(...trace.map((t) => t.sharpness)), lossRises: rises };
+  return {
+    threshold,
+    early: trace[0]?.sharpness ?? NaN,
+    meanLate,
+    ratioLate: meanLate / threshold,
+    maxSharpness: maxOf(trace.map((t) => t.sharpness)),
+    lossRises: rises,
+  };
 }
+
+const fields = {
+  lr: { kind: 'float', default: 0.2, min: 1e-4, max: 100, label: 'Step size η' },
+  steps: { kind: 'int', default: 3000, min: 100, max: 20000, step: 100, label: 'Steps' },
+} satisfies FieldTable;
+
+export const edgeOfStability = defineExperiment<{ trace: TracePoint[] }>()({
+  id: 'edge-of-stability',
+  title: 'Edge of stability',
+  fields,
+  metrics: {
+    step: 'training steps done',
+    loss: 'full-batch training loss (½·MSE)',
+    sharpness: 'top Hessian eigenvalue of the training loss at the latest measurement',
+    threshold: '2/η, where gradient descent on a quadratic of this curvature stops converging',
+    sharpnessEarly: 'sharpness at the first measurement (step 50)',
+    sharpnessLate: 'mean sharpness over the second half of the measurements',
+    ratioLate: 'sharpnessLate ÷ (2/η)',
+    maxSharpness: 'largest sharpness measured',
+    lossRises: 'how many times the loss went up between two measurements',
+  },
+  small: { steps: 100 },
+  claims: (m) => [
+    ...claim(m.sharpnessEarly < 0.6 * m.threshold, `sharpening should start well below 2/η (${m.sharpnessEarly} of ${m.threshold})`),
+    ...claim(m.ratioLate > 0.85 && m.ratioLate < 1.1, `the sharpness should end hovering at 2/η (ratio ${m.ratioLate})`),
+    ...claim(m.lossRises > 0, 'the loss should fall non-monotonically'),
+  ],
+  async run(ctx) {
+    const c = ctx.config;
+    const run = await ctx.lab.start(edgeOfStabilityPlan(c));
+    const trace: TracePoint[] = [];
+    let vector: Float32Array | undefined;
+    for (let s = EOS_EVERY; run.stepsDone < c.steps; s += EOS_EVERY) {
+      const chunk = (await run.trainTo(s))!;
+      // warm-started power iteration: few iterations once the previous eigenvector is known
+      const e = await run.sharpness(0, { iters: vector ? 8 : 30, init: vector, seed: 1 });
+      if (!Number.isFinite(e.value)) continue;
+      vector = e.vector;
+      trace.push({ step: chunk.step, sharpness: e.value, loss: chunk.loss[0] });
+      const s2 = eosSummary(trace, c.lr);
+      ctx.report({
+        metrics: {
+          step: chunk.step,
+          loss: chunk.loss[0],
+          sharpness: e.value,
+          threshold: s2.threshold,
+          sharpnessEarly: s2.early,
+          sharpnessLate: s2.meanLate,
+          ratioLate: s2.ratioLate,
+          maxSharpness: s2.maxSharpness,
+          lossRises: s2.lossRises,
+        },
+        figure: { trace: [...trace] },
+      });
+    }
+  },
+});

@@ -4,48 +4,19 @@
  * underspecification; the spread of the fan where there is no data is its size.
  */
 import { gapRegression } from '../datasets';
-import type { Dataset, RunSpec } from '../spec';
+import { claim, defineExperiment } from '../experiment';
+import type { FieldTable } from '../fields';
+import type { RunPlan } from '../lab';
+import { maxOf, mean, std } from '../stats';
 
-export interface GapFanConfig {
-  members: number;
-  seed: number;
-  steps: number;
-  lr: number;
-  hidden: number;
-}
-
-export const GAP_FAN_DEFAULTS: GapFanConfig = { members: 30, seed: 1, steps: 3000, lr: 0.003, hidden: 32 };
 export const GAP: [number, number] = [-0.35, 0.5];
 export const RANGE: [number, number] = [-1, 1];
 /** The inputs at which the fan is drawn: the data range and a margin beyond it on both sides. */
 export const VIEW: [number, number] = [-1.6, 1.6];
 
-export function gapFanExperiment(c: GapFanConfig): { spec: RunSpec; data: Dataset } {
-  const data = gapRegression({ n: 24, seed: 11, range: RANGE, gap: GAP, f: (x) => Math.sin(3 * x) });
-  const seeds = Array.from({ length: c.members }, (_, i) => c.seed + i);
-  return {
-    data,
-    spec: {
-      model: { kind: 'mlp', widths: [1, c.hidden, c.hidden, 1], activation: 'tanh' },
-      loss: 'mse',
-      optimizer: { kind: 'adam' },
-      lr: c.lr,
-      initSeeds: seeds,
-      batch: data.n,
-      fused: 25,
-      steps: c.steps,
-    },
-  };
-}
-
 /** Evenly spaced inputs over VIEW, as a [n, 1] row-major array. */
 export function fanInputs(n = 161): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => VIEW[0] + ((VIEW[1] - VIEW[0]) * i) / (n - 1));
-}
-
-function std(values: number[]): number {
-  const m = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
 }
 
 /**
@@ -63,6 +34,67 @@ export function fanSpread(pred: ArrayLike<number>, xs: ArrayLike<number>, member
     else if (x > GAP[0] && x < GAP[1]) buckets.gap.push(s);
     else buckets.data.push(s);
   }
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
   return { spreadData: mean(buckets.data), spreadGap: mean(buckets.gap), spreadBeyond: mean(buckets.beyond) };
 }
+
+const fields = {
+  members: { kind: 'int', default: 30, min: 2, max: 200, label: 'Models' },
+  lr: { kind: 'float', default: 0.003, min: 1e-5, max: 10, label: 'Learning rate' },
+  steps: { kind: 'int', default: 3000, min: 50, max: 20000, step: 50, label: 'Steps' },
+} satisfies FieldTable;
+
+export function gapFanPlan(c: { members: number; seed: number; lr: number; steps: number }): RunPlan {
+  const data = gapRegression({ n: 24, seed: 11, range: RANGE, gap: GAP, f: (x) => Math.sin(3 * x) });
+  return {
+    data,
+    spec: {
+      model: { kind: 'mlp', widths: [1, 32, 32, 1], activation: 'tanh' },
+      loss: 'mse',
+      optimizer: { kind: 'adam' },
+      lr: c.lr,
+      initSeeds: Array.from({ length: c.members }, (_, i) => c.seed + i),
+      batch: data.n,
+      fused: 25,
+      steps: c.steps,
+    },
+  };
+}
+
+export interface GapFanFigure {
+  /** Inputs at which the curves are drawn. */
+  xs: Float32Array;
+  /** Member outputs at xs, [E, xs.length]. */
+  curves: Float32Array;
+  points: { x: number; y: number }[];
+}
+
+export const gapFan = defineExperiment<GapFanFigure>()({
+  id: 'gap-fan',
+  title: 'Same fit, different extrapolation',
+  fields,
+  metrics: {
+    step: 'training steps done',
+    loss: 'worst training loss (MSE) of any seed',
+    members: 'number of seeds trained',
+    spreadData: 'mean across-seed standard deviation of the output where there is training data',
+    spreadGap: 'the same inside the gap in the data',
+    spreadBeyond: 'the same beyond the range of the data',
+  },
+  small: { members: 3, steps: 50 },
+  claims: (m) => [
+    ...claim(m.loss < 0.01, `every seed should fit the data (worst loss ${m.loss})`),
+    ...claim(m.spreadGap > 4 * m.spreadData, `seeds should fan out in the gap (${m.spreadGap} vs ${m.spreadData} on the data)`),
+    ...claim(m.spreadBeyond > m.spreadGap, `and more beyond the data (${m.spreadBeyond} vs ${m.spreadGap})`),
+  ],
+  async run(ctx) {
+    const c = ctx.config;
+    const plan = gapFanPlan(c);
+    const xs = fanInputs();
+    ctx.report({ figure: { xs, points: Array.from(plan.data.X, (x, i) => ({ x, y: plan.data.Y[i] })) } });
+    const run = await ctx.lab.start(plan);
+    await run.trainTo(c.steps, async (chunk) => {
+      const curves = await run.predict(xs, xs.length);
+      ctx.report({ metrics: { step: chunk.step, loss: maxOf(chunk.loss), members: run.members, ...fanSpread(curves, xs, run.members) }, figure: { curves } });
+    });
+  },
+});

@@ -2,7 +2,15 @@
  * Linear mode connectivity (Frankle et al. 2020): evaluate the loss along the straight line
  * θ(α) = (1 − α)·θ_A + α·θ_B. The barrier is the largest rise above the straight interpolation of
  * the end-point losses:  B = max_α [ L(θ(α)) − ((1 − α)·L(θ_A) + α·L(θ_B)) ].
+ * The figure joins the two seeds of the two-cue ensemble that disagree most on cue conflicts, and
+ * one seed's checkpoint at a quarter of training to its final weights.
  */
+import { claim, defineExperiment } from '../experiment';
+import type { FieldTable } from '../fields';
+import { type Chunk, memberParams } from '../lab';
+import { argBest, mean } from '../stats';
+import { twoCuePlan } from './hundred-seeds';
+
 /** α = (i − margin)/perUnit: exact 0 and 1, and `margin` points beyond each end. */
 export function lineAlphas(perUnit = 32, margin = 8): number[] {
   return Array.from({ length: perUnit + 2 * margin + 1 }, (_, i) => (i - margin) / perUnit);
@@ -30,3 +38,73 @@ export function lineCoords(alphas: readonly number[]): Float32Array {
   alphas.forEach((a, i) => (c[2 * i] = a));
   return c;
 }
+
+const fields = {
+  members: { kind: 'int', default: 12, min: 2, max: 100, label: 'Models' },
+  lr: { kind: 'float', default: 0.1, min: 1e-4, max: 1e4, label: 'Learning rate' },
+  steps: { kind: 'int', default: 600, min: 40, max: 5000, step: 10, label: 'Steps' },
+} satisfies FieldTable;
+
+export interface TwoSolutionsFigure {
+  alphas: number[];
+  followsX0: Float32Array;
+  /** The pair joined by the lines. */
+  pair: { a: number; b: number };
+  /** Training loss along seed a → seed b (final weights), at `alphas`. */
+  seedsLine: Float32Array;
+  /** Training loss along seed a's checkpoint → its final weights. */
+  checkpointLine: Float32Array;
+  checkpointStep: number;
+}
+
+export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
+  id: 'two-solutions',
+  title: 'Between two solutions',
+  fields,
+  metrics: {
+    step: 'training steps done',
+    loss: 'mean training loss across seeds',
+    barrierSeeds: 'loss barrier on the straight line between the two seeds (final weights)',
+    barrierCheckpoints: 'loss barrier between seed A at a quarter of training and its final weights',
+    seedA: 'the first seed of the pair (the one siding most with x₀ unless chosen)',
+    seedB: 'the second seed of the pair (the one siding least with x₀ unless chosen)',
+  },
+  small: { members: 2, steps: 40 },
+  claims: (m) => [
+    ...claim(m.barrierSeeds > 0.005, `two seeds that disagree should be separated by a barrier (${m.barrierSeeds})`),
+    ...claim(m.barrierSeeds > 3 * m.barrierCheckpoints, `checkpoints of one seed should be far better connected (${m.barrierCheckpoints} vs ${m.barrierSeeds})`),
+  ],
+  async run(ctx) {
+    const c = ctx.config;
+    const alphas = lineAlphas();
+    const run = await ctx.lab.start(twoCuePlan({ ...c, varyInit: true, varyOrder: true }));
+    const P = run.model.size;
+    const along = async (A: Float32Array, B: Float32Array) =>
+      (await run.plane('train', A, B.map((v, i) => v - A[i]), new Float32Array(P), lineCoords(alphas))).loss;
+    const conflictAcc = async () => (await run.evaluate(['conflict']))[0].acc!;
+    const onChunk = async (chunk: Chunk) => ctx.report({ metrics: { step: chunk.step, loss: mean(chunk.loss) }, figure: { followsX0: await conflictAcc() } });
+
+    // a checkpoint at a named step: a quarter of training, whatever the reader's speed
+    const quarter = Math.ceil(c.steps / 4 / run.spec.fused) * run.spec.fused;
+    await run.trainTo(quarter, onChunk);
+    const early = await run.params();
+    const checkpointStep = run.stepsDone;
+    await run.trainTo(c.steps, onChunk);
+    const final = await run.params();
+    const f = await conflictAcc();
+
+    const measure = async (a: number, b: number) => {
+      const seedsLine = await along(memberParams(final, a, P), memberParams(final, b, P));
+      const checkpointLine = await along(memberParams(early, a, P), memberParams(final, a, P));
+      ctx.report({
+        metrics: { barrierSeeds: barrierHeight(alphas, seedsLine), barrierCheckpoints: barrierHeight(alphas, checkpointLine), seedA: a, seedB: b },
+        figure: { alphas, pair: { a, b }, seedsLine, checkpointLine, checkpointStep },
+      });
+    };
+    ctx.action<{ a: number; b: number }>('choose', async ({ a, b }) => {
+      for (const s of [a, b]) if (!(Number.isInteger(s) && s >= 0 && s < run.members)) throw new RangeError(`there is no seed #${s}; pick 0–${run.members - 1}`);
+      await measure(a, b);
+    });
+    await measure(argBest(f), argBest(f, -1));
+  },
+});

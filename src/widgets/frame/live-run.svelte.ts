@@ -1,72 +1,58 @@
 /**
- * The controller half of every live figure: owns the run's state machine, the worker run handle,
- * visibility (train only while on screen), permalinks and the page events exercises listen to.
- * A widget supplies how to build its run from its configuration and how to read its reports.
+ * The page half of every live figure: runs the figure's experiment in the worker by name and
+ * keeps what its reports say (metrics, figure data, progress), the run's state machine,
+ * visibility (train only while on screen), permalinks, and the page events exercises listen to.
+ * A view renders `figure` and `metrics` and sends the experiment's actions through `act`.
  */
-import type { RunSpec, Dataset } from '../../engine/spec';
-import { startRun, type RunHandle } from '../../runtime/client';
-import type { EvalSet, FromWorker } from '../../runtime/protocol';
+import { type ConfigFor, type Experiment, settingsOf } from '../../engine/experiment';
+import { type FieldTable, validateConfig, type WithSeed } from '../../engine/fields';
+import { connection, type RunHandle } from '../../runtime/client';
+import type { FromWorker } from '../../runtime/protocol';
 import { copyText, toast } from '../../lib/page-chrome';
-import { decodeConfig, permalink, validateConfig, type ConfigOf, type FieldTable } from '../../lib/permalink';
+import { decodeConfig, permalink } from '../../lib/permalink';
 import { announceState, COMMAND_EVENT, type WidgetState } from '../../lib/widget-events';
 
-export interface RunPlan {
-  spec: RunSpec;
-  data: Dataset;
-  evals: EvalSet[];
-  /** Report every this many calls, whatever the speed setting (for figures that measure at fixed steps). */
-  reportEvery?: number;
-}
+/** Training calls per report at each speed setting. */
+const SPEED_CALLS: Record<number, number> = { 1: 1, 2: 2, 5: 6 };
 
-type Report = Extract<FromWorker, { type: 'progress' | 'done' }>;
-
-export interface LiveRunHooks<C> {
-  /**
-   * Build the run for a configuration — or several, run one after another as one figure; throw
-   * RangeError with a reader-facing message if it cannot run.
-   */
-  plan(config: C): RunPlan | RunPlan[];
-  /**
-   * Turn a report of run `index` into the headline metrics (and update the widget's own state);
-   * may be async (when it asks the worker for more), and `done` waits for it.
-   */
-  report(r: Report, config: C, index: number): Record<string, number> | Promise<Record<string, number>>;
-  /** Called when a new run starts (clear figures). */
-  cleared?(): void;
-}
-
-/** Headline numbers carry 4 decimals: enough to read, stable to compare in data-metrics. */
-export const roundMetric = (v: number) => Math.round(v * 1e4) / 1e4;
-
-const SPEED_CALLS = { 1: 1, 2: 2, 5: 6 } as Record<number, number>;
-
-export class LiveRun<T extends FieldTable> {
+export class LiveRun<F extends FieldTable = FieldTable, M extends string = string, Fig extends object = object> {
   state = $state<WidgetState>('idle');
   backend = $state('chosen when training starts');
   message = $state<string | null>(null);
   notices = $state<string[]>([]);
   progress = $state<number | null>(null);
-  metrics = $state.raw<Record<string, number>>({});
-  config = $state() as ConfigOf<T>;
-  speed = $state(2);
+  metrics = $state.raw<Partial<Record<M | 'diverged', number>>>({});
+  figure = $state.raw<Partial<Fig>>({});
+  config = $state() as ConfigFor<F>;
+  /** Actions in flight (a view may disable what would start another). */
+  acting = $state(0);
+  readonly table: WithSeed<F>;
   /** Increments with every new run: exercises grade only runs started after a prediction. */
   runNumber = 0;
-  handle: RunHandle | null = null;
-  private plans: RunPlan[] = [];
-  private index = 0;
-  private visible = false;
+  private handle: RunHandle | null = null;
   private autoPaused = false;
   private started = false;
+  private speedSetting = $state(2);
 
-  constructor(
-    readonly id: string,
-    readonly table: T,
-    private readonly hooks: LiveRunHooks<ConfigOf<T>>,
-  ) {
-    const decoded = decodeConfig(id, table, typeof location === 'undefined' ? '' : location.search);
-    this.config = decoded.config;
+  constructor(readonly experiment: Experiment<F, M, Fig>) {
+    this.table = settingsOf(experiment);
+    const decoded = decodeConfig(experiment.id, this.table, typeof location === 'undefined' ? '' : location.search);
+    this.config = decoded.config as ConfigFor<F>;
     if (decoded.errors.length) this.notices = decoded.errors;
     else if (decoded.fromLink) this.notices = ['Settings restored from the link; this replays the same run.'];
+  }
+
+  get id(): string {
+    return this.experiment.id;
+  }
+
+  get speed(): number {
+    return this.speedSetting;
+  }
+
+  set speed(v: number) {
+    this.speedSetting = v;
+    this.handle?.speed(SPEED_CALLS[v] ?? 2);
   }
 
   /** Wire page events (call from onMount); returns the cleanup. */
@@ -84,36 +70,36 @@ export class LiveRun<T extends FieldTable> {
 
   private setState(s: WidgetState) {
     this.state = s;
-    announceState({ widget: this.id, state: s, metrics: this.metrics, run: this.runNumber });
+    this.announce();
   }
 
-  private onMessage = async (m: FromWorker) => {
+  private announce() {
+    announceState({ widget: this.id, state: this.state, metrics: this.metrics as Record<string, number>, run: this.runNumber });
+  }
+
+  private clear() {
+    this.metrics = {};
+    this.figure = {};
+  }
+
+  private onMessage = (m: FromWorker) => {
     switch (m.type) {
       case 'ready':
+        if (m.restart) this.clear();
         this.backend = `${m.backend.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${m.backend.reason}; ${m.members} model${m.members === 1 ? '' : 's'} × ${m.parameters} parameters`;
         if (this.state === 'loading') this.setState(this.autoPaused ? 'paused' : 'running');
         return;
-      case 'progress':
-      case 'done': {
-        const count = this.plans.length;
-        const run = this.runNumber;
-        const index = this.index;
-        const metrics = await this.hooks.report(m, this.config, index);
-        if (run !== this.runNumber || index !== this.index) return; // superseded while waiting
-        this.metrics = metrics;
-        this.progress = Math.min(1, (this.index + m.step / this.plans[this.index].spec.steps) / count);
-        if (m.type === 'done' && this.index + 1 < count) {
-          this.index++;
-          this.launch(false);
-        } else if (m.type === 'done') {
-          this.progress = 1;
-          this.setState('done');
-        } else if (this.state === 'running' || this.state === 'paused') {
-          // re-announce so listeners see fresh metrics
-          announceState({ widget: this.id, state: this.state, metrics: this.metrics, run: this.runNumber });
-        }
+      case 'report':
+        this.metrics = { ...this.metrics, ...m.metrics };
+        this.figure = { ...this.figure, ...(m.figure as Partial<Fig>) };
+        this.progress = m.progress;
+        // re-announce so listeners see fresh metrics
+        if (this.state !== 'loading') this.announce();
         return;
-      }
+      case 'done':
+        this.progress = 1;
+        this.setState('done');
+        return;
       case 'diverged':
         this.message = m.message;
         this.metrics = { ...this.metrics, step: m.step, diverged: m.members.length };
@@ -136,18 +122,12 @@ export class LiveRun<T extends FieldTable> {
     this.handle?.stop();
     this.handle = null;
     this.message = null;
-    this.metrics = {};
+    this.clear();
     this.progress = 0;
     this.runNumber++;
-    this.hooks.cleared?.();
-    try {
-      const bad = validateConfig(this.table, this.config);
-      if (bad.length) throw new RangeError(`${bad.join(' ')} Change the setting to run again.`);
-      const plan = this.hooks.plan(this.config);
-      this.plans = Array.isArray(plan) ? plan : [plan];
-      this.index = 0;
-    } catch (e) {
-      this.message = (e as Error).message;
+    const bad = validateConfig(this.table, this.config);
+    if (bad.length) {
+      this.message = `${bad.join(' ')} Change the setting to run again.`;
       this.progress = null;
       this.setState('error');
       return;
@@ -155,14 +135,8 @@ export class LiveRun<T extends FieldTable> {
     this.started = true;
     this.autoPaused = paused;
     this.setState('loading');
-    this.launch(paused);
-  }
-
-  /** Start the current plan in the worker (the previous run of a sequence is stopped first). */
-  private launch(paused: boolean) {
-    this.handle?.stop();
-    this.handle = startRun(
-      { ...this.plans[this.index], reportEvery: this.plans[this.index].reportEvery ?? SPEED_CALLS[this.speed] ?? 2, backend: preferredBackend(), paused },
+    this.handle = connection.run(
+      { experiment: this.id, config: $state.snapshot(this.config) as Record<string, unknown>, backend: preferredBackend(), speed: SPEED_CALLS[this.speed] ?? 2, paused },
       this.onMessage,
     );
   }
@@ -187,8 +161,11 @@ export class LiveRun<T extends FieldTable> {
       this.start(true);
       return;
     }
-    this.handle.step(1);
-    if (this.state === 'running') this.setState('paused');
+    if (this.state === 'running') {
+      this.handle.pause();
+      this.setState('paused');
+    }
+    this.handle.step();
   }
 
   reset() {
@@ -197,19 +174,47 @@ export class LiveRun<T extends FieldTable> {
     this.started = false;
     this.message = null;
     this.progress = null;
-    this.metrics = {};
-    this.hooks.cleared?.();
+    this.clear();
     this.setState('idle');
   }
 
-  /** New settings: reset, and train again right away if the figure is on screen. */
+  /** New settings: reset, and train again right away. */
   restart() {
     this.reset();
     this.start();
   }
 
+  /** A setting changed in a control: apply it to this run where the experiment can, else train again. */
+  changed(name: string) {
+    const f = this.table[name];
+    if (f?.apply) {
+      if (this.handle && validateConfig(this.table, this.config).length === 0) void this.act(f.apply, { [name]: (this.config as Record<string, unknown>)[name] });
+      return;
+    }
+    this.restart();
+  }
+
+  /**
+   * Ask the experiment for one of its actions (pick a seed, re-slice). Resolves true when it ran;
+   * a refusal becomes a notice under the figure, never an unhandled error or a stuck control.
+   */
+  async act(name: string, args: unknown): Promise<boolean> {
+    const handle = this.handle;
+    if (!handle) return false;
+    this.acting++;
+    try {
+      await handle.action(name, args);
+      return true;
+    } catch (e) {
+      // a run that was replaced, stopped or failed says so itself
+      if (handle === this.handle) this.notices = [...this.notices, `Could not ${name}: ${(e as Error).message}.`];
+      return false;
+    } finally {
+      this.acting--;
+    }
+  }
+
   visibility(v: boolean) {
-    this.visible = v;
     if (v && !this.started) this.start();
     else if (v && this.autoPaused && this.state === 'paused' && this.handle) {
       this.autoPaused = false;
@@ -220,10 +225,6 @@ export class LiveRun<T extends FieldTable> {
       this.autoPaused = true;
       this.setState('paused');
     }
-  }
-
-  get isVisible() {
-    return this.visible;
   }
 
   async copyLink() {

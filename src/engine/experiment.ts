@@ -1,0 +1,73 @@
+/**
+ * An experiment is one pure module: its settings (a field table), the metrics it reports and what
+ * they mean, the shape of its figure data, and its whole protocol — train, measure at named steps,
+ * evaluate — written against the lab (lab.ts). The page's worker and the Node tests run the same
+ * protocol through src/runtime/host.ts; a widget only renders its reports and sends its actions.
+ */
+import { type ConfigOf, type FieldTable, withSeed, type WithSeed } from './fields';
+import type { Lab } from './lab';
+
+export type ConfigFor<F extends FieldTable> = ConfigOf<WithSeed<F>>;
+
+export interface Report<M extends string, Fig> {
+  /** Headline numbers (merged into the figure's metrics; rounded to 4 decimals). */
+  metrics?: Partial<Record<M, number>>;
+  /** Figure data (merged field by field into what the view draws). */
+  figure?: Partial<Fig>;
+}
+
+export interface Context<F extends FieldTable, M extends string, Fig> {
+  readonly config: ConfigFor<F>;
+  readonly lab: Lab;
+  report(r: Report<M, Fig>): void;
+  /**
+   * Offer an action the reader can take on this run while it trains or once it is done (pick a
+   * seed, re-slice); it runs between training chunks, never beside them. Its reports reach the
+   * figure like the protocol's, and its promise settles the reader's request.
+   */
+  action<A>(name: string, handler: (args: A) => Promise<void>): void;
+}
+
+export interface Experiment<F extends FieldTable = FieldTable, M extends string = string, Fig = object> {
+  /** The widget id: permalinks, `data-widget`, exercises and wiki links use it. */
+  id: string;
+  title: string;
+  /** Settings, without the seed (every figure has one, from the frame). */
+  fields: F;
+  /** Every metric the figure reports, with what it means. */
+  metrics: Record<M, string>;
+  /** A configuration small enough for a software WebGPU adapter and for the generic tests. */
+  small: Partial<ConfigFor<F>>;
+  /**
+   * The published effect as checks on final metrics: one message per claim the numbers break
+   * (empty when the figure shows what the prose says). Only meaningful at the defaults.
+   */
+  claims?(m: Record<M, number>): string[];
+  run(ctx: Context<F, M, Fig>): Promise<void>;
+}
+
+export type AnyExperiment = Experiment<FieldTable, string, object>;
+export type MetricOf<E> = E extends Experiment<FieldTable, infer M, object> ? M : never;
+export type FigureOf<E> = E extends Experiment<FieldTable, string, infer Fig> ? Fig : never;
+export type FieldsOf<E> = E extends Experiment<infer F, string, object> ? F : never;
+
+/**
+ * Declare an experiment: `defineExperiment<FigureData>()({ … })` types its protocol's context from
+ * its tables (settings and metrics inferred, figure data named).
+ */
+export function defineExperiment<Fig extends object>() {
+  return <F extends FieldTable, M extends string>(e: Experiment<F, M, Fig>): Experiment<F, M, Fig> => e;
+}
+
+/** The settings table a figure's permalink and controls use: the seed, then the experiment's own. */
+export function settingsOf<F extends FieldTable>(e: Experiment<F, string, object>): WithSeed<F> {
+  return withSeed(e.fields);
+}
+
+/** Headline numbers carry 4 decimals: enough to read, stable to compare in data-metrics. */
+export const roundMetric = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** A check for `claims`: the message when `ok` is false. */
+export function claim(ok: boolean, message: string): string[] {
+  return ok ? [] : [message];
+}

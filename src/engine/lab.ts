@@ -1,0 +1,104 @@
+/**
+ * The lab: what an experiment's protocol may ask of the runtime. Pure types — src/runtime/lab.ts
+ * implements them over onnxruntime-web, in the page's worker and in Node alike, so a protocol
+ * written against this interface gives the same numbers in the book and in its tests.
+ */
+import type { Model } from './models';
+import type { Dataset, EvalSet, RunSpec } from './spec';
+
+export interface RunPlan {
+  spec: RunSpec;
+  data: Dataset;
+  /** Sets every member can be evaluated on by name ('train' is always the training data). */
+  evals?: EvalSet[];
+  /** Start from these parameters [E × P] instead of the spec's seeded initialization. */
+  init?: Float32Array;
+}
+
+export interface RunOptions {
+  /**
+   * The part of the figure's progress bar this run fills, [from, to] in 0–1 (a figure that trains
+   * several runs one after another gives each a share). Default: the whole bar.
+   */
+  share?: [number, number];
+}
+
+export interface EvalResult {
+  name: string;
+  /** Per member. */
+  loss: Float32Array;
+  /** Per member; null for losses without an accuracy (regression). */
+  acc: Float32Array | null;
+}
+
+export interface Chunk {
+  /** Steps done so far. */
+  step: number;
+  /** Training loss per member after the chunk's last step. */
+  loss: Float32Array;
+}
+
+export interface Sharpness {
+  /** Top eigenvalue of the Hessian of the full-batch training loss. */
+  value: number;
+  /** Its eigenvector (a warm start for the next measurement). */
+  vector: Float32Array;
+}
+
+export interface LabRun {
+  readonly model: Model;
+  readonly members: number;
+  readonly spec: RunSpec;
+  readonly stepsDone: number;
+  /**
+   * Train until `step` steps are done (at most the spec's total). The host picks how many calls go
+   * between two `onChunk`s (the reader's speed setting, or one call when stepping), waits there
+   * while the reader has paused, and never trains past `step`: measurements at named steps land
+   * at exactly those steps. Throws DivergedError when a member's loss stops being finite.
+   */
+  trainTo(step: number, onChunk?: (c: Chunk) => void | Promise<void>): Promise<Chunk | null>;
+  /** All members' parameters [E × P]. */
+  params(): Promise<Float32Array>;
+  /** Loss and accuracy per member on the named sets (all of the plan's eval sets by default). */
+  evaluate(sets?: string[], theta?: Float32Array): Promise<EvalResult[]>;
+  /** Outputs [E, n, out] of every member at n inputs X [n, in]. */
+  predict(X: Float32Array, n: number, theta?: Float32Array): Promise<Float32Array>;
+  /** Loss (and accuracy) on a named set at θ₀ + a·d₁ + b·d₂ for the (a, b) rows of coords [G, 2]. */
+  plane(set: string, theta0: Float32Array, d1: Float32Array, d2: Float32Array, coords: Float32Array): Promise<EvalResult>;
+  /** Full-batch gradients of a named set's loss at parameter points (each of length P). */
+  gradients(set: string, points: Float32Array[]): Promise<Float32Array[]>;
+  /** Top Hessian eigenvalue of one member's training loss (power iteration; at `theta` if given). */
+  sharpness(member: number, opts: { iters: number; seed: number; init?: Float32Array; theta?: Float32Array }): Promise<Sharpness>;
+  /** Free this run's programs (the host frees whatever is left when the experiment ends). */
+  release(): Promise<void>;
+}
+
+export interface Lab {
+  /** Build a run (compiles its programs; trains nothing yet). Throws RangeError for a plan that cannot run. */
+  start(plan: RunPlan, opts?: RunOptions): Promise<LabRun>;
+}
+
+/** A member's loss stopped being finite: the figure ends in its `diverged` state with this message. */
+export class DivergedError extends Error {
+  constructor(
+    readonly step: number,
+    readonly members: number[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}
+
+/** The reader stopped (or reset) the run; protocols let it propagate. */
+export class StoppedError extends Error {
+  constructor() {
+    super('the run was stopped');
+    this.name = 'StoppedError';
+  }
+}
+
+/** One member's slice of parameters laid out [E × P]. */
+export function memberParams(theta: Float32Array, e: number, P: number): Float32Array {
+  return theta.slice(e * P, (e + 1) * P);
+}

@@ -1,0 +1,41 @@
+/**
+ * Every experiment in src/engine/experiments, found by the registry (no list here): it runs to
+ * `done` at its small configuration through the same host the page's worker uses, reports every
+ * metric it declares, finite, and none it does not declare.
+ */
+import { describe, expect, it } from 'vitest';
+import { settingsOf } from '../../src/engine/experiment';
+import { EXPERIMENTS } from '../../src/engine/experiments';
+import { validateConfig, defaults } from '../../src/engine/fields';
+import { runExperiment } from '../../src/runtime/host';
+
+describe('the experiment registry', () => {
+  it('finds every figure of chapters 1–2 and keys each by its widget id', () => {
+    for (const id of ['hundred-seeds', 'gap-fan', 'two-solutions', 'path-knobs', 'landscape', 'flat-sharp', 'edge-of-stability', 'basins']) {
+      expect(EXPERIMENTS[id]?.id).toBe(id);
+    }
+  });
+
+  it('every table is valid at its defaults and at its small configuration, and leaves the seed to the frame', () => {
+    for (const e of Object.values(EXPERIMENTS)) {
+      const table = settingsOf(e);
+      expect(Object.keys(e.fields)).not.toContain('seed');
+      expect(validateConfig(table, defaults(table))).toEqual([]);
+      expect(validateConfig(table, { ...defaults(table), ...e.small } as ReturnType<typeof defaults<typeof table>>)).toEqual([]);
+    }
+  });
+});
+
+describe.each(Object.values(EXPERIMENTS).map((e) => [e.id, e] as const))('experiment %s at its small configuration', (_id, e) => {
+  it('runs to done, reporting every declared metric (finite) and nothing else', async () => {
+    const r = await runExperiment(e, e.small);
+    expect(r.outcome).toEqual({ kind: 'done' });
+    const declared = Object.keys(e.metrics).sort();
+    expect(Object.keys(r.metrics).sort()).toEqual(declared);
+    for (const [k, v] of Object.entries(r.metrics)) expect(Number.isFinite(v), `${k} = ${v}`).toBe(true);
+    expect(r.reports.at(-1)!.progress).toBeGreaterThan(0.99);
+    const progress = r.reports.map((p) => p.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    await r.host.stop();
+  });
+});
