@@ -48,8 +48,6 @@ export interface Experiment<F extends FieldTable = FieldTable, M extends string 
 
 export type AnyExperiment = Experiment<FieldTable, string, object>;
 export type MetricOf<E> = E extends Experiment<FieldTable, infer M, object> ? M : never;
-export type FigureOf<E> = E extends Experiment<FieldTable, string, infer Fig> ? Fig : never;
-export type FieldsOf<E> = E extends Experiment<infer F, string, object> ? F : never;
 
 /**
  * Declare an experiment: `defineExperiment<FigureData>()({ … })` types its protocol's context from

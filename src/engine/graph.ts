@@ -100,6 +100,11 @@ export class Graph {
     return t;
   }
 
+  /** A new value with no producer yet (for passes that add nodes themselves, such as lowering.ts). */
+  value(shape: readonly number[], type: ValueType): Tensor {
+    return this.fresh(shape, type);
+  }
+
   /** A graph input, fed from JS each call. */
   input(name: string, shape: readonly number[], type: ValueType = this.dtype): Tensor {
     if (this.inputs.some((t) => t.name === name)) throw new Error(`duplicate input ${name}`);
@@ -133,7 +138,7 @@ export class Graph {
   }
 
   /** The value of a constant made by scalar/unitConstant, if t is one. */
-  unitValue(t: Tensor): number | undefined {
+  unitValue(t: { name: string }): number | undefined {
     return this.unitValues.get(t.name);
   }
 

@@ -5,6 +5,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { AttrValue, Graph, NodeSpec, ValueType } from './graph';
+import { lower, type LoweringRule } from './lowering';
 
 const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;
@@ -56,11 +57,12 @@ export function liveNodes(G: Graph): NodeSpec[] {
   return G.nodes.filter((_, i) => keep[i]);
 }
 
-export function toOnnxBytes(G: Graph, name = 'learning-dynamics'): Uint8Array {
+/** The model bytes of the nodes some output needs, lowered by `rules` (lowering.ts) for a backend. */
+export function toOnnxBytes(G: Graph, rules: readonly LoweringRule[] = [], name = 'learning-dynamics'): Uint8Array {
   const rename = new Map<string, string>();
   for (const o of G.outputs) rename.set(o.tensor.name, o.name);
   const nm = (n: string) => rename.get(n) ?? n;
-  const nodes = liveNodes(G);
+  const nodes = lower(G, rules, liveNodes(G));
 
   // Constants no node reads (a scalar superseded by its rank-matched twin) are left out.
   const used = new Set([...nodes.flatMap((n) => n.inputs), ...G.outputs.map((o) => o.tensor.name)]);

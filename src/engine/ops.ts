@@ -29,50 +29,9 @@ function lazyGrads(G: Graph, inputs: Tensor[], needs: readonly boolean[], thunks
   return thunks.map((t, i) => (needs[i] ? unbroadcast(G, t(), inputs[i].shape) : null));
 }
 
-/**
- * onnxruntime's WASM kernels broadcast a one-element operand of lower rank against a tensor whose
- * last axis is 1 ([E, B, 1] + 1) one element at a time, ~60× slower than the same op with the
- * operand shaped [1, 1, 1]. Such operands are given the output's rank (constants are re-made, others
- * reshaped); anything else is left alone.
- */
-function unitOperands(G: Graph, xs: Tensor[], also: Tensor[] = []): Tensor[] {
-  const shape = [...xs, ...also].map((x) => x.shape).reduce((s, t) => broadcastShapes(s, t));
-  const r = shape.length;
-  if (r === 0 || shape[r - 1] !== 1 || numel(shape) === 1) return xs;
-  return xs.map((x) => {
-    if (x.shape.length === r || numel(x.shape) !== 1) return x;
-    const v = G.unitValue(x);
-    return v === undefined ? reshape(G, x, new Array(r).fill(1)) : G.unitConstant(v, r);
-  });
-}
-
-/**
- * Its WASM kernels also broadcast an operand repeated along an inner axis (a bias [E, 1, H] added to
- * [E, B, H]) in runs of H elements, with a fixed cost per run: ~20 ns per element for H = 16, 2×
- * slower than Expand and a same-shape op even for H = 64 while the tensors stay in cache. Such
- * operands are expanded first, except runs of 32 or more in tensors over 2²⁰ elements (a landscape
- * grid's [points, B, H]): there writing and reading the expanded copy costs more than the runs
- * (E = 256, H = 64: 2.1 ms broadcast against 4.3 ms expanded, two threads).
- */
-const EXPAND_BELOW_SPAN = 256;
-const EXPAND_LARGE = { minSpan: 32, elements: 1 << 20 };
-
-function expandRows(G: Graph, x: Tensor, shape: readonly number[]): Tensor {
-  const r = shape.length;
-  const xs = [...new Array(r - x.shape.length).fill(1), ...x.shape];
-  if (numel(xs) === 1 || xs[r - 1] !== shape[r - 1]) return x; // scalars; broadcasts along the last axis
-  let last = -1;
-  for (let i = 0; i < r; i++) if (xs[i] === 1 && shape[i] > 1) last = i;
-  const span = last < 0 ? 0 : numel(shape.slice(last + 1));
-  // Runs of one ([E, 1, 1] + [E, B, 1]) are fast; under ~256 runs the extra node costs more than it saves.
-  if (span <= 1 || span >= EXPAND_BELOW_SPAN || numel(shape) / span < 256) return x;
-  if (span >= EXPAND_LARGE.minSpan && numel(shape) > EXPAND_LARGE.elements) return x;
-  return expand(G, x, shape);
-}
-
-function binary(G: Graph, op: string, a0: Tensor, b0: Tensor, vjp: (g: Tensor, out: Tensor) => [Lazy, Lazy]): Tensor {
-  const shape = broadcastShapes(a0.shape, b0.shape);
-  const [a, b] = unitOperands(G, [a0, b0]).map((x) => expandRows(G, x, shape));
+/** Elementwise ops broadcast numpy-style; how a backend's kernels like their operands shaped is lowering.ts's business. */
+function binary(G: Graph, op: string, a: Tensor, b: Tensor, vjp: (g: Tensor, out: Tensor) => [Lazy, Lazy]): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape);
   const out = G.node(op, [a, b], shape);
   return G.record(out, [a, b], (g, needs) => lazyGrads(G, [a, b], needs, vjp(g, out)));
 }
@@ -114,13 +73,11 @@ export function powConst(G: Graph, x: Tensor, p: number): Tensor {
 }
 
 /** Elementwise comparison; boolean result, no gradient. */
-export function greater(G: Graph, a0: Tensor, b0: Tensor): Tensor {
-  const [a, b] = unitOperands(G, [a0, b0]);
+export function greater(G: Graph, a: Tensor, b: Tensor): Tensor {
   return G.node('Greater', [a, b], broadcastShapes(a.shape, b.shape), {}, 'bool');
 }
 
-export function where(G: Graph, cond: Tensor, a0: Tensor, b0: Tensor): Tensor {
-  const [a, b] = unitOperands(G, [a0, b0], [cond]);
+export function where(G: Graph, cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(cond.shape, broadcastShapes(a.shape, b.shape));
   const out = G.node('Where', [cond, a, b], shape);
   return G.record(out, [a, b], (g, needs) =>

@@ -10,6 +10,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import type { Graph } from '../engine/graph';
+import { LOWERING, type LoweringRule } from '../engine/lowering';
 import { toOnnxBytes } from '../engine/onnx';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -123,9 +124,16 @@ export class Program {
   ) {}
 
   /** Create a session for a graph; sessions are created strictly one after another. */
-  static async create(graph: Graph, backend: Backend, gpuOutputs: string[] = [], extra: Ort.InferenceSession.SessionOptions = {}): Promise<Program> {
+  static async create(
+    graph: Graph,
+    backend: Backend,
+    gpuOutputs: string[] = [],
+    extra: Ort.InferenceSession.SessionOptions = {},
+    /** How the graph is lowered for the backend (tests compare graphs with and without a rule). */
+    rules: readonly LoweringRule[] = LOWERING[backend],
+  ): Promise<Program> {
     await loadOrt(backend);
-    const bytes = toOnnxBytes(graph);
+    const bytes = toOnnxBytes(graph, rules);
     const options: Ort.InferenceSession.SessionOptions = {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',

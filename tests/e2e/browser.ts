@@ -59,13 +59,14 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .map((v: { id: string; help: string; targets: string[] }) => `${v.id}: ${v.help} (${v.targets.join(', ')})`);
 }
 
-export interface WidgetInfo {
+/** A figure's state as its root shows it; M, its experiment's metric names (MetricOf), makes a typo a type error. */
+export interface WidgetInfo<M extends string = string> {
   state: string;
-  metrics: Record<string, number>;
+  metrics: Record<M, number>;
   backend: string;
 }
 
-export async function widgetInfo(page: Page, id: string): Promise<WidgetInfo> {
+export async function widgetInfo<M extends string = string>(page: Page, id: string): Promise<WidgetInfo<M>> {
   return page.evaluate((wid) => {
     const el = document.querySelector(`[data-widget="${wid}"]`) as HTMLElement;
     return {
@@ -77,13 +78,13 @@ export async function widgetInfo(page: Page, id: string): Promise<WidgetInfo> {
 }
 
 /** Wait until a widget reaches one of the given states; returns its info. */
-export async function waitForWidget(page: Page, id: string, states: string[], timeout = 150_000): Promise<WidgetInfo> {
+export async function waitForWidget<M extends string = string>(page: Page, id: string, states: string[], timeout = 150_000): Promise<WidgetInfo<M>> {
   await page.waitForFunction(
     ([wid, ss]) => (ss as string[]).includes((document.querySelector(`[data-widget="${wid}"]`) as HTMLElement)?.dataset.state ?? ''),
     [id, states] as const,
     { timeout, polling: 250 },
   );
-  return widgetInfo(page, id);
+  return widgetInfo<M>(page, id);
 }
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;

@@ -1,7 +1,14 @@
 /** The sample widget trains to `done` on WASM and on WebGPU; permalinks replay runs; bad input is handled. */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPage, screenshot, waitForWidget, widgetInfo } from './browser';
+import type { MetricOf } from '../../src/engine/experiment';
+import type { hundredSeeds } from '../../src/engine/experiments/hundred-seeds';
+import { launch, openPage, screenshot, waitForWidget as waitFor, widgetInfo as info0 } from './browser';
+
+/** Metrics of this figure, typed: a name the experiment does not report fails the type check. */
+type M = MetricOf<typeof hundredSeeds> | 'diverged';
+const waitForWidget = (page: Page, id: string, states: string[], timeout?: number) => waitFor<M>(page, id, states, timeout);
+const widgetInfo = (page: Page, id: string) => info0<M>(page, id);
 
 const W = 'hundred-seeds';
 const CHAPTER = '/chapters/algorithm-search/';
