@@ -144,7 +144,7 @@ if (!gpu) {
 
 const commit = (() => {
   try {
-    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    return execSync('git describe --always --dirty', { encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }
