@@ -36,6 +36,8 @@ export interface Experiment<F extends FieldTable = FieldTable, M extends string 
   fields: F;
   /** Every metric the figure reports, with what it means. */
   metrics: Record<M, string>;
+  /** Metrics that measure the machine (timings), not the science: never compared between runs. */
+  volatile?: readonly NoInfer<M>[];
   /** A configuration small enough for a software WebGPU adapter and for the generic tests. */
   small: Partial<ConfigFor<F>>;
   /**

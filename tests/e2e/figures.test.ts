@@ -2,12 +2,14 @@
  * Every live figure on every chapter page, found in the built site (no list here): on WASM at its
  * defaults it reaches `done` with every metric its experiment declares and the published effect
  * (the experiment's claims); on WebGPU (the software adapter, ~100× slower) it reaches `done` at
- * the experiment's small configuration, given through its permalink, with finite metrics.
+ * the experiment's small configuration, given through its permalink, with finite metrics. And the
+ * page's worker gives the numbers the same experiment gives in Node (what the chapter tests run).
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsOf } from '../../src/engine/experiment';
 import { EXPERIMENTS } from '../../src/engine/experiments';
+import { runExperiment } from '../../src/runtime/host';
 import { builtPages, type Config, launch, openPage, waitForWidget, widgetsOn } from './browser';
 
 const FIGURES = builtPages()
@@ -59,3 +61,29 @@ for (const config of ['wasm', 'webgpu'] as Config[]) {
     }
   });
 }
+
+describe('the page runs what the tests run', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch('wasm');
+  });
+  afterAll(async () => browser?.close());
+
+  for (const { page: path, id } of FIGURES) {
+    it(`${id}: the page's worker and Node give the same metrics at the small configuration`, async () => {
+      const e = EXPERIMENTS[id];
+      const node = await runExperiment(e, e.small);
+      await node.host.stop();
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const { page } = await openPage(ctx, `${path}?${smallQuery(id)}#${id}`);
+      await page.locator(`figure[data-widget="${id}"]`).scrollIntoViewIfNeeded();
+      const info = await waitForWidget(page, id, ['done', 'diverged', 'error'], 200_000);
+      expect(info.state).toBe('done');
+      for (const [k, v] of Object.entries(node.metrics as Record<string, number>)) {
+        if (e.volatile?.includes(k)) continue;
+        expect(Math.abs(info.metrics[k] - v), `${k}: page ${info.metrics[k]}, Node ${v}`).toBeLessThanOrEqual(2e-4 + 1e-3 * Math.abs(v));
+      }
+      await ctx.close();
+    });
+  }
+});

@@ -100,6 +100,7 @@ export const landscape = defineExperiment<{ slice: Slice }>()({
     gridMax: 'highest loss anywhere on the slice',
     explained: 'fraction of the trajectory’s movement in the two PCA directions (0 in random modes)',
   },
+  volatile: ['sliceMs'],
   small: { steps: 20, side: 12 },
   claims: (m) => [
     ...claim(m.gridMin <= m.centerLoss + 1e-4, 'the trained weights should sit at the bottom of their slice'),
