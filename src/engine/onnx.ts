@@ -45,16 +45,16 @@ function valueInfo(name: string, type: ValueType, shape: readonly number[]) {
  * sum a gradient starts from, or the loss of a fused step that is never output, would cost a
  * node's dispatch each (~2–3 µs in WASM, a few percent of a small model's step).
  */
-export function liveNodes(G: Graph): NodeSpec[] {
+export function liveNodes(G: Graph, nodes: readonly NodeSpec[] = G.nodes): NodeSpec[] {
   const live = new Set(G.outputs.map((o) => o.tensor.name));
-  const keep = new Array<boolean>(G.nodes.length).fill(false);
-  for (let i = G.nodes.length - 1; i >= 0; i--) {
-    const n = G.nodes[i];
+  const keep = new Array<boolean>(nodes.length).fill(false);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
     if (!n.outputs.some((o) => live.has(o))) continue;
     keep[i] = true;
     for (const x of n.inputs) live.add(x);
   }
-  return G.nodes.filter((_, i) => keep[i]);
+  return nodes.filter((_, i) => keep[i]);
 }
 
 /** The model bytes of the nodes some output needs, lowered by `rules` (lowering.ts) for a backend. */
@@ -62,7 +62,7 @@ export function toOnnxBytes(G: Graph, rules: readonly LoweringRule[] = [], name 
   const rename = new Map<string, string>();
   for (const o of G.outputs) rename.set(o.tensor.name, o.name);
   const nm = (n: string) => rename.get(n) ?? n;
-  const nodes = lower(G, rules, liveNodes(G));
+  const nodes = liveNodes(G, lower(G, rules, liveNodes(G)));
 
   // Constants no node reads (a scalar superseded by its rank-matched twin) are left out.
   const used = new Set([...nodes.flatMap((n) => n.inputs), ...G.outputs.map((o) => o.tensor.name)]);

@@ -1,6 +1,7 @@
 /**
  * Differentiable ops. Each builds ONNX nodes and records its vector-Jacobian product.
- * Every VJP here is checked against central finite differences in tests/unit/ops.test.ts.
+ * Every VJP here is checked against central finite differences in tests/unit/ops.test.ts. Ops say
+ * what they compute; how a backend's kernels like their operands shaped is lowering.ts's business.
  */
 import { broadcastShapes, type Graph, numel, sameShape, type Tensor } from './graph';
 
@@ -96,32 +97,22 @@ export function matmul(G: Graph, a: Tensor, b: Tensor): Tensor {
   const [k2, n] = b.shape.slice(-2);
   if (k !== k2) throw new Error(`matmul: [${a.shape}] × [${b.shape}]`);
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  // A matrix-vector product (one output column: a regression head) as a broadcast Mul and a row
-  // sum: onnxruntime's WASM GEMM pads one column to a 16-wide panel (6–9% on an ensemble step).
-  if (n === 1 && k > 1) return matvec(G, a, b, k);
   const out = G.node('MatMul', [a, b], [...batch, m, n]);
   return G.record(out, [a, b], (g, needs) =>
     lazyGrads(G, [a, b], needs, [() => matmul(G, g, transposeLast(G, b)), () => matmul(G, transposeLast(G, a), g)]),
   );
 }
 
-/** a [..., m, k] · b [..., k, 1] → [..., m, 1]: a product with a row (see rowDot). */
-function matvec(G: Graph, a: Tensor, b: Tensor, k: number): Tensor {
-  return rowDot(G, a, reshape(G, b, [...b.shape.slice(0, -2), 1, k]));
-}
-
 /**
- * a [..., m, k] against a row w [..., 1, k] → [..., m, 1] (a·wᵀ) as a broadcast Mul and a row sum,
- * with its own VJP: da = g ⊗ w is a product with an inner dimension of one (the generic VJP of the
- * row sum would first expand g to [..., m, k]; a broadcast Mul of g's column is slower than the
- * product), and dw = gᵀa is a one-row product. 7–14% faster steps for a one-output MLP than a
- * MatMul, whose WASM GEMM pads one output column to a 16-wide panel.
+ * a [..., m, k] against a row w [..., 1, k] → [..., m, 1]: a·wᵀ (a one-output head whose weights
+ * are stored as a row). Its VJP needs no transpose: da = g·w (an inner dimension of one) and
+ * dw = gᵀ·a (a one-row product).
  */
 export function rowDot(G: Graph, a: Tensor, w: Tensor): Tensor {
   const [m, k] = a.shape.slice(-2);
   if (w.shape.length < 2 || w.shape.at(-2) !== 1 || w.shape.at(-1) !== k) throw new Error(`rowDot: [${a.shape}] against [${w.shape}]`);
   const batch = broadcastShapes(a.shape.slice(0, -2), w.shape.slice(0, -2));
-  const out = G.untaped(() => reduceSum(G, mul(G, a, w), [-1], true));
+  const out = G.untaped(() => matmul(G, a, transposeLast(G, w)));
   return G.record(out, [a, w], (g, needs) =>
     lazyGrads(G, [a, w], needs, [() => matmul(G, g, w), () => matmul(G, reshape(G, g, [...batch, 1, m]), a)]),
   );

@@ -12,6 +12,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { type Graph, numel } from '../engine/graph';
+import { lower, LOWERING } from '../engine/lowering';
 import { type Backend, ort, Program, runExclusive } from './ort';
 
 /** The few WebGPU members used here (the DOM typings in use carry no WebGPU). */
@@ -53,7 +54,8 @@ const VIEW_OPS = new Set(['Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identit
  * recorded command list does not contain.
  */
 export function staleOnReplay(graph: Graph, names: readonly string[]): string[] {
-  const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n.opType] as const)));
+  // what runs is the graph as lowered for WebGPU, where a product may have become a reshape
+  const producer = new Map(lower(graph, LOWERING.webgpu).flatMap((n) => n.outputs.map((o) => [o, n.opType] as const)));
   return names.filter((name) => {
     const out = graph.outputs.find((o) => o.name === name);
     if (!out) return false;

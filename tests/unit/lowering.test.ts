@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Graph, type NodeSpec } from '../../src/engine/graph';
-import { expandShortRowBroadcasts, lower, LOWERING, type LoweringRule, rankMatchUnitOperands } from '../../src/engine/lowering';
+import { expandShortRowBroadcasts, lower, LOWERING, type LoweringRule, oneColumnProduct, rankMatchUnitOperands, transposedColumnProduct } from '../../src/engine/lowering';
 import { initParams, mlp } from '../../src/engine/models';
-import { add, greater, mul, where } from '../../src/engine/ops';
+import { add, greater, matmul, mul, reduceSum, where } from '../../src/engine/ops';
+import { grad } from '../../src/engine/autodiff';
 import { evalGraph, gridGraph, trainStepGraph } from '../../src/engine/programs';
 import { makeRng } from '../../src/engine/random';
 import { buildModel, modelExamples } from '../../src/engine/spec';
@@ -71,6 +72,35 @@ function innerRowBroadcasts(G: Graph, nodes: NodeSpec[]) {
     });
   });
 }
+
+describe('one-column-product and transposed-column-product', () => {
+  // a regression head: h [E, B, k] · w [E, k, 1], and its gradients
+  const G = new Graph();
+  const h = G.input('h', [3, 40, 8]);
+  const w = G.input('w', [3, 8, 1]);
+  const y = matmul(G, h, w);
+  const [dh, dw] = grad(G, reduceSum(G, mul(G, y, y), [0, 1, 2]), [h, w]);
+  G.output('y', y);
+  G.output('dh', dh!);
+  G.output('dw', dw!);
+  const ops = (nodes: NodeSpec[]) => nodes.map((n) => n.opType);
+
+  it('the ops build plain products; lowered, no product has one output column and no activation is transposed', () => {
+    const column = (nodes: NodeSpec[]) => nodes.filter((n) => n.opType === 'MatMul' && G.shapes.get(n.outputs[0])!.at(-1) === 1);
+    expect(column(G.nodes).length).toBe(2); // y and dw
+    const lowered = lower(G, [transposedColumnProduct, oneColumnProduct]);
+    expect(column(lowered)).toEqual([]);
+    const readers = new Set(lowered.flatMap((n) => n.inputs));
+    const transposedActivations = lowered.filter((n) => n.opType === 'Transpose' && n.inputs[0] === 'h' && readers.has(n.outputs[0]));
+    expect(transposedActivations).toEqual([]);
+    expect(ops(lowered)).toContain('ReduceSum');
+  });
+
+  it('keeps every value', async () => {
+    await expectSameValues(G, [transposedColumnProduct, oneColumnProduct], feeds(G, 1));
+    await expectSameValues(G, [oneColumnProduct], feeds(G, 1));
+  });
+});
 
 describe('rank-match-unit-operands', () => {
   const G = new Graph();
@@ -142,6 +172,23 @@ describe('the book’s graphs lowered for WASM', () => {
     const lowered = lower(G, LOWERING.wasm);
     expect(innerRowBroadcasts(G, lowered).map((n) => n.opType)).toEqual([]);
     expect(lowered.filter((n) => n.opType === 'Expand' && G.shapes.get(n.inputs[0])!.join() === '4,1,16').length).toBeGreaterThan(0);
+  });
+
+  it('a one-output head is a Mul and a row sum, not a one-column MatMul; its backward expands nothing', () => {
+    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
+    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
+    const nodes = lower(G, LOWERING.wasm);
+    // 2 hidden layers forward, 3 products backward, and the head's two gradients (g ⊗ w, gᵀh)...
+    const matmuls = nodes.filter((n) => n.opType === 'MatMul');
+    expect(matmuls.length).toBe(2 + 3 + 2);
+    // ...none of them with a one-column output.
+    expect(matmuls.filter((n) => G.shapes.get(n.outputs[0])!.at(-1) === 1)).toEqual([]);
+    // The head's incoming gradient g [E, B, 1] is never expanded to [E, B, width].
+    const columns = nodes.filter((n) => {
+      const [from, to] = [G.shapes.get(n.inputs[0])!, G.shapes.get(n.outputs[0])!];
+      return n.opType === 'Expand' && from.length === 3 && from[2] === 1 && to[2] > 1;
+    });
+    expect(columns).toEqual([]);
   });
 
   it('a grid chunk out of cache broadcasts its rows: no Expand writes a [points, batch, 64] copy', () => {

@@ -231,22 +231,6 @@ describe('graph economy', () => {
     expect(G.nodes.some((n) => n.opType === 'Tanh' && G.shapes.get(n.outputs[0])?.join() === '8,32,17')).toBe(true);
   });
 
-  it('a one-output head is a Mul and a row sum, not a one-column MatMul; its backward expands nothing', () => {
-    const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
-    const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'sgd' }, members: 2, batch: 4, fused: 1, data: { n: 8 } });
-    // 2 hidden layers forward, 3 products backward, and the head's two gradients (g ⊗ w, gᵀh)...
-    const matmuls = G.nodes.filter((n) => n.opType === 'MatMul');
-    expect(matmuls.length).toBe(2 + 3 + 2);
-    // ...none of them with a one-column output.
-    expect(matmuls.filter((n) => G.shapes.get(n.outputs[0])!.at(-1) === 1)).toEqual([]);
-    // The head's incoming gradient g [E, B, 1] is never expanded to [E, B, width].
-    const columns = G.nodes.filter((n) => {
-      const [from, to] = [G.shapes.get(n.inputs[0])!, G.shapes.get(n.outputs[0])!];
-      return n.opType === 'Expand' && from.length === 3 && from[2] === 1 && to[2] > 1;
-    });
-    expect(columns).toEqual([]);
-  });
-
   it('Adam keeps m and v apart across fused steps: the state is split once and packed once per call', () => {
     const model = mlp({ widths: [2, 5, 4, 1], activation: 'tanh' });
     const G = trainStepGraph({ model, loss: 'mse', optimizer: { kind: 'adam' }, members: 2, batch: 4, fused: 4, data: { n: 8 } });
