@@ -10,9 +10,13 @@ import { validateConfig, defaults } from '../../src/engine/fields';
 import { runExperiment } from '../../src/runtime/host';
 
 describe('the experiment registry', () => {
-  it('finds every figure of chapters 1–2 and keys each by its widget id', () => {
-    for (const id of ['hundred-seeds', 'gap-fan', 'two-solutions', 'path-knobs', 'landscape', 'flat-sharp', 'edge-of-stability', 'basins']) {
-      expect(EXPERIMENTS[id]?.id).toBe(id);
+  it('finds the experiments and keys each by its widget id (a kebab-case name, as permalinks and wiki links use)', () => {
+    // which figures exist is the pages' business: tests/e2e/figures.test.ts matches every figure on a page to one of these
+    expect(Object.keys(EXPERIMENTS).length).toBeGreaterThan(0);
+    for (const [id, e] of Object.entries(EXPERIMENTS)) {
+      expect(e.id).toBe(id);
+      expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+      expect(Object.keys(e.metrics).length, id).toBeGreaterThan(0);
     }
   });
 
