@@ -46,10 +46,6 @@ class OrtRun implements LabRun {
     return this.trainer.stepsDone;
   }
 
-  get backend(): Backend {
-    return this.trainer.backend;
-  }
-
   async trainTo(step: number, onChunk?: (c: Chunk) => void | Promise<void>): Promise<Chunk | null> {
     const t = this.trainer;
     const K = this.spec.fused;

@@ -49,7 +49,7 @@ export class Trainer {
     readonly spec: RunSpec,
     readonly data: Dataset,
     private readonly program: Program | CapturedProgram,
-    private readonly opts: TrainerOptions,
+    opts: TrainerOptions,
   ) {
     this.model = buildModel(spec.model);
     this.members = spec.initSeeds.length;

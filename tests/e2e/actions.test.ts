@@ -2,25 +2,18 @@
  * Actions a reader takes on a finished run go to the experiment in the worker and come back as
  * reports: re-slicing the landscape in another mode, choosing another pair of seeds.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricOf } from '../../src/engine/experiment';
 import type { landscape } from '../../src/engine/experiments/landscape-slice';
 import type { twoSolutions } from '../../src/engine/experiments/mode-connectivity';
-import { launch, openPage, waitForWidget, widgetInfo } from './browser';
+import { desktopBrowser, openPage, waitForWidget, widgetInfo } from './browser';
 
 describe('actions on a run', () => {
-  let browser: Browser;
-  let ctx: BrowserContext;
-  beforeAll(async () => {
-    browser = await launch('wasm');
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  });
-  afterAll(async () => browser?.close());
+  const b = desktopBrowser('wasm');
 
   it('changing the landscape directions re-slices the finished run without training again', async () => {
     const W = 'landscape';
-    const { page, errors } = await openPage(ctx, `/chapters/loss-landscapes/?${W}.steps=200&${W}.side=16#${W}`);
+    const { page, errors } = await openPage(b.ctx, `/chapters/loss-landscapes/?${W}.steps=200&${W}.side=16#${W}`);
     await page.locator(`figure[data-widget="${W}"]`).scrollIntoViewIfNeeded();
     const before = await waitForWidget<MetricOf<typeof landscape>>(page, W, ['done', 'error']);
     expect(before.state).toBe('done');
@@ -51,7 +44,7 @@ describe('actions on a run', () => {
 
   it('choosing another pair of seeds measures the barrier between them', async () => {
     const W = 'two-solutions';
-    const { page } = await openPage(ctx, `/chapters/algorithm-search/?${W}.members=4&${W}.steps=80#${W}`);
+    const { page } = await openPage(b.ctx, `/chapters/algorithm-search/?${W}.members=4&${W}.steps=80#${W}`);
     await page.locator(`figure[data-widget="${W}"]`).scrollIntoViewIfNeeded();
     const first = await waitForWidget<MetricOf<typeof twoSolutions>>(page, W, ['done', 'error']);
     expect(first.state).toBe('done');

@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export type Config = 'webgpu' | 'wasm';
 export const CONFIGS: Config[] = ['webgpu', 'wasm'];
@@ -17,6 +17,20 @@ export async function launch(config: Config): Promise<Browser> {
     ? [...COMMON, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader']
     : [...COMMON, '--disable-gpu', '--disable-features=WebGPU,Vulkan'];
   return chromium.launch({ executablePath: inject('chromium'), headless: true, args });
+}
+
+/**
+ * A browser in one configuration and a desktop-sized context, for the tests of a describe block:
+ * launched before them, closed after. Read `browser` and `ctx` inside the tests.
+ */
+export function desktopBrowser(config: Config): { browser: Browser; ctx: BrowserContext } {
+  const s = {} as { browser: Browser; ctx: BrowserContext };
+  beforeAll(async () => {
+    s.browser = await launch(config);
+    s.ctx = await s.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  });
+  afterAll(async () => s.browser?.close());
+  return s;
 }
 
 export function url(path: string): string {

@@ -1,9 +1,9 @@
 /** The sample widget trains to `done` on WASM and on WebGPU; permalinks replay runs; bad input is handled. */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { MetricOf } from '../../src/engine/experiment';
 import type { hundredSeeds } from '../../src/engine/experiments/hundred-seeds';
-import { launch, openPage, screenshot, waitForWidget as waitFor, widgetInfo as info0 } from './browser';
+import { desktopBrowser, openPage, screenshot, waitForWidget as waitFor, widgetInfo as info0 } from './browser';
 
 /** Metrics of this figure, typed: a name the experiment does not report fails the type check. */
 type M = MetricOf<typeof hundredSeeds> | 'diverged';
@@ -19,16 +19,10 @@ async function scrollToWidget(page: Page) {
 }
 
 describe('hundred-seeds on WASM', () => {
-  let browser: Browser;
-  let ctx: BrowserContext;
-  beforeAll(async () => {
-    browser = await launch('wasm');
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  });
-  afterAll(async () => browser?.close());
+  const b = desktopBrowser('wasm');
 
   it('starts when scrolled into view and reaches done with the published pattern', async () => {
-    const { page, errors } = await openPage(ctx, CHAPTER);
+    const { page, errors } = await openPage(b.ctx, CHAPTER);
     expect((await widgetInfo(page, W)).state).toBe('idle');
     await scrollToWidget(page);
     const info = await waitForWidget(page, W, ['done', 'diverged', 'error']);
@@ -50,7 +44,7 @@ describe('hundred-seeds on WASM', () => {
   });
 
   it('pauses when scrolled away and resumes when scrolled back', async () => {
-    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 50, steps: 3000 })}`);
+    const { page } = await openPage(b.ctx, `${CHAPTER}?${q({ members: 50, steps: 3000 })}`);
     await scrollToWidget(page);
     await waitForWidget(page, W, ['running']);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -69,7 +63,7 @@ describe('hundred-seeds on WASM', () => {
     const link = `${CHAPTER}?${q({ members: 12, seed: 7, steps: 100, lr: 0.2, varyInit: 1, varyOrder: 0 })}#${W}`;
     const runs = [];
     for (let i = 0; i < 2; i++) {
-      const { page } = await openPage(ctx, link);
+      const { page } = await openPage(b.ctx, link);
       await scrollToWidget(page);
       const info = await waitForWidget(page, W, ['done', 'diverged', 'error']);
       expect(info.state).toBe('done');
@@ -83,7 +77,7 @@ describe('hundred-seeds on WASM', () => {
   });
 
   it('copy link writes the configuration into the address', async () => {
-    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 5, steps: 20 })}`);
+    const { page } = await openPage(b.ctx, `${CHAPTER}?${q({ members: 5, steps: 20 })}`);
     await scrollToWidget(page);
     await waitForWidget(page, W, ['done']);
     await page.locator(`figure[data-widget="${W}"]`).getByRole('button', { name: 'Copy link to this run' }).click();
@@ -95,7 +89,7 @@ describe('hundred-seeds on WASM', () => {
   });
 
   it('a malformed permalink value gets a message and its default; the rest of the link still applies', async () => {
-    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 'abc', steps: 30 })}#${W}`);
+    const { page } = await openPage(b.ctx, `${CHAPTER}?${q({ members: 'abc', steps: 30 })}#${W}`);
     await scrollToWidget(page);
     const info = await waitForWidget(page, W, ['done', 'error']);
     expect(await page.locator(`figure[data-widget="${W}"] .notice`).first().textContent()).toMatch(/Models: "abc" is not a whole number; using the default \(100\)/);
@@ -106,7 +100,7 @@ describe('hundred-seeds on WASM', () => {
   });
 
   it('a diverging learning rate ends in the diverged state with an explanation', async () => {
-    const { page, errors } = await openPage(ctx, `${CHAPTER}?${q({ members: 4, steps: 200, lr: 500 })}#${W}`);
+    const { page, errors } = await openPage(b.ctx, `${CHAPTER}?${q({ members: 4, steps: 200, lr: 500 })}#${W}`);
     await scrollToWidget(page);
     const info = await waitForWidget(page, W, ['done', 'diverged', 'error']);
     expect(info.state).toBe('diverged');
@@ -120,7 +114,7 @@ describe('hundred-seeds on WASM', () => {
   });
 
   it('an impossible setting typed into the figure is refused with a message, not a crash', async () => {
-    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 3, steps: 20 })}#${W}`);
+    const { page } = await openPage(b.ctx, `${CHAPTER}?${q({ members: 3, steps: 20 })}#${W}`);
     await scrollToWidget(page);
     await waitForWidget(page, W, ['done']);
     const models = page.locator(`figure[data-widget="${W}"]`).getByLabel('Models');
@@ -134,16 +128,10 @@ describe('hundred-seeds on WASM', () => {
 });
 
 describe('hundred-seeds on WebGPU (software adapter)', () => {
-  let browser: Browser;
-  let ctx: BrowserContext;
-  beforeAll(async () => {
-    browser = await launch('webgpu');
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  });
-  afterAll(async () => browser?.close());
+  const b = desktopBrowser('webgpu');
 
   it('runs on WebGPU when asked by name and reaches done with a finite loss', async () => {
-    const { page, errors } = await openPage(ctx, `${CHAPTER}?backend=webgpu&${q({ members: 4, steps: 20 })}#${W}`);
+    const { page, errors } = await openPage(b.ctx, `${CHAPTER}?backend=webgpu&${q({ members: 4, steps: 20 })}#${W}`);
     await scrollToWidget(page);
     const info = await waitForWidget(page, W, ['done', 'diverged', 'error'], 200_000);
     expect(info.state).toBe('done');
@@ -156,7 +144,7 @@ describe('hundred-seeds on WebGPU (software adapter)', () => {
   });
 
   it('when the GPU is lost mid-run, the run restarts on WASM, says so, and finishes', async () => {
-    const { page } = await openPage(ctx, `${CHAPTER}?backend=webgpu&${q({ members: 4, steps: 400 })}#${W}`);
+    const { page } = await openPage(b.ctx, `${CHAPTER}?backend=webgpu&${q({ members: 4, steps: 400 })}#${W}`);
     await scrollToWidget(page);
     await page.waitForFunction(
       (wid) => {
@@ -178,7 +166,7 @@ describe('hundred-seeds on WebGPU (software adapter)', () => {
   });
 
   it('by default prefers WASM over a software adapter, and says why', async () => {
-    const { page } = await openPage(ctx, `${CHAPTER}?${q({ members: 4, steps: 20 })}#${W}`);
+    const { page } = await openPage(b.ctx, `${CHAPTER}?${q({ members: 4, steps: 20 })}#${W}`);
     await scrollToWidget(page);
     const info = await waitForWidget(page, W, ['done', 'error']);
     expect(info.backend).toMatch(/WASM — the WebGPU adapter is a software fallback/);
