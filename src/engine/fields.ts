@@ -41,28 +41,37 @@ export function defaults<T extends FieldTable>(table: T): ConfigOf<T> {
 
 /** Parse one setting from text (a permalink value or a control's content). */
 export function parseField(f: Field, raw: string): { value: number | boolean | string } | { error: string } {
+  const shown = quoted(raw);
   switch (f.kind) {
     case 'int': {
-      if (!/^-?\d+$/.test(raw.trim())) return { error: `"${raw}" is not a whole number` };
+      if (!/^-?\d+$/.test(raw.trim())) return { error: `${shown} is not a whole number` };
       const v = Number(raw);
       if (v < f.min || v > f.max) return { error: `${v} is outside ${f.min}–${f.max}` };
       return { value: v };
     }
     case 'float': {
-      const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v)) return { error: `"${raw}" is not a number` };
+      // decimal notation only: Number() would also read hex, binary and octal literals
+      const v = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) return { error: `${shown} is not a number` };
       if (v < f.min || v > f.max) return { error: `${v} is outside ${f.min}–${f.max}` };
       return { value: v };
     }
     case 'bool':
       if (raw === '1' || raw === 'true') return { value: true };
       if (raw === '0' || raw === 'false') return { value: false };
-      return { error: `"${raw}" is not on/off (1 or 0)` };
+      return { error: `${shown} is not on/off (1 or 0)` };
     case 'enum':
       return f.options.some((o) => o.value === raw)
         ? { value: raw }
-        : { error: `"${raw}" is not one of ${f.options.map((o) => o.value).join(', ')}` };
+        : { error: `${shown} is not one of ${f.options.map((o) => o.value).join(', ')}` };
   }
+}
+
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** A value as a message shows it: quoted, and cut short (a link can carry kilobytes). */
+export function quoted(raw: string, max = 24): string {
+  return `"${raw.length > max ? `${raw.slice(0, max)}…` : raw}"`;
 }
 
 export function formatField(f: Field, v: unknown): string {

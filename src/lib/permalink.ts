@@ -4,7 +4,7 @@
  * and bounded by its table (src/engine/fields.ts); a malformed or out-of-range value yields a
  * message and that field's default, and never touches the other fields.
  */
-import { type ConfigOf, defaults, type FieldTable, formatField, parseField } from '../engine/fields';
+import { type ConfigOf, defaults, type FieldTable, formatField, parseField, quoted } from '../engine/fields';
 
 export interface Decoded<C> {
   config: C;
@@ -16,6 +16,8 @@ export interface Decoded<C> {
 
 export function decodeConfig<T extends FieldTable>(widgetId: string, table: T, search: string): Decoded<ConfigOf<T>> {
   const params = new URLSearchParams(search);
+  // settings are looked up only among the table's own keys: a link naming `constructor` or
+  // `__proto__` is an unknown setting, never an inherited property
   const config = defaults(table) as Record<string, unknown>;
   const errors: string[] = [];
   let fromLink = false;
@@ -26,7 +28,7 @@ export function decodeConfig<T extends FieldTable>(widgetId: string, table: T, s
     const name = key.slice(prefix.length);
     const field = Object.hasOwn(table, name) ? table[name] : undefined;
     if (!field) {
-      errors.push(`Unknown setting "${name}" in the link was ignored.`);
+      errors.push(`Unknown setting ${quoted(name)} in the link was ignored.`);
       continue;
     }
     const r = parseField(field, raw);
