@@ -7,6 +7,7 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkStableHeadings, rehypeHeadingExtras } from './src/markdown/stable-headings.mjs';
 import { remarkCitations } from './src/markdown/citations.mjs';
+import { remarkFigureNumbers } from './src/markdown/figure-numbers.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +22,7 @@ export default defineConfig({
   integrations: [mdx(), svelte()],
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations],
+      remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkFigureNumbers],
       rehypePlugins: [[rehypeKatex, { output: 'html' }], rehypeHeadingExtras],
     }),
   },

@@ -45,7 +45,30 @@ export interface Experiment<F extends FieldTable = FieldTable, M extends string 
    * (empty when the figure shows what the prose says). Only meaningful at the defaults.
    */
   claims?(m: Record<M, number>): string[];
+  /**
+   * The data the figure trains on, for the reader to look at (from the same generator and seed as
+   * the run). Absent where there is none (a figure that descends a fixed function).
+   */
+  trainingData?(config: ConfigFor<F>): TrainingData;
   run(ctx: Context<F, M, Fig>): Promise<void>;
+}
+
+/** Training data as a figure shows it: labelled points in a plane, or samples of a curve. */
+export type TrainingData =
+  | { kind: 'classes'; points: Float32Array; labels: Int32Array | Float32Array; classes: string[]; xTitle: string; yTitle: string; note: string }
+  | { kind: 'curve'; xs: Float32Array; ys: Float32Array; xTitle: string; yTitle: string; note: string };
+
+/** A dataset's first two input coordinates and its class labels, as `classes` training data. */
+export function classPoints(d: { X: Float32Array; Y: Float32Array; n: number; inDim: number; outDim: number }): { points: Float32Array; labels: Int32Array } {
+  const points = new Float32Array(2 * d.n);
+  const labels = new Int32Array(d.n);
+  for (let i = 0; i < d.n; i++) {
+    points[2 * i] = d.X[i * d.inDim];
+    points[2 * i + 1] = d.X[i * d.inDim + 1];
+    if (d.outDim === 1) labels[i] = d.Y[i] > 0.5 ? 1 : 0;
+    else for (let k = 1; k < d.outDim; k++) if (d.Y[i * d.outDim + k] > d.Y[i * d.outDim + labels[i]]) labels[i] = k;
+  }
+  return { points, labels };
 }
 
 export type AnyExperiment = Experiment<FieldTable, string, object>;

@@ -76,6 +76,10 @@ export const edgeOfStability = defineExperiment<{ trace: TracePoint[] }>()({
     lossRises: 'how many times the loss went up between two measurements',
   },
   small: { steps: 100 },
+  trainingData: (c) => {
+    const d = edgeOfStabilityPlan(c).data;
+    return { kind: 'curve', xs: d.X, ys: d.Y, xTitle: 'input x', yTitle: 'target T₆(x)', note: `The ${d.n} training points: the Chebyshev polynomial T₆ at evenly spaced inputs on [−1, 1].` };
+  },
   claims: (m) => [
     ...claim(m.sharpnessEarly < 0.6 * m.threshold, `sharpening should start well below 2/η (${m.sharpnessEarly} of ${m.threshold})`),
     ...claim(m.ratioLate > 0.85 && m.ratioLate < 1.1, `the sharpness should end hovering at 2/η (ratio ${m.ratioLate})`),

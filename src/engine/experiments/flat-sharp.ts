@@ -6,7 +6,7 @@
  */
 import { filterNormalizedDirection } from '../analysis/landscape';
 import { spirals } from '../datasets';
-import { claim, defineExperiment } from '../experiment';
+import { claim, classPoints, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import { memberParams, type RunPlan } from '../lab';
 import type { Model } from '../models';
@@ -88,6 +88,10 @@ export const flatSharp = defineExperiment<{ rows: FlatSharpRow[]; radii: number[
     ) as Record<Exclude<Metric, 'condition'>, string>),
   },
   small: { members: 1, steps: 20, iters: 4 },
+  trainingData: (c) => {
+    const d = flatSharpPlan(FLAT_SHARP_CONDITIONS[0], c).data;
+    return { kind: 'classes', ...classPoints(d), classes: ['arm 1', 'arm 2', 'arm 3'], xTitle: 'input x₁', yTitle: 'input x₂', note: `The ${d.n} training points: three noisy spiral arms, one class each (the test set is 512 more from the same distribution).` };
+  },
   claims: (m) => [
     ...claim(m.smallBatchHighLrSharpness < 0.5 * m.largeBatchHighLrSharpness, `small batches at a large step should end flatter (${m.smallBatchHighLrSharpness} vs ${m.largeBatchHighLrSharpness})`),
     ...claim(m.smallBatchHighLrTestAcc > 0.9, `and still generalize (test accuracy ${m.smallBatchHighLrTestAcc})`),

@@ -81,6 +81,10 @@ export const gapFan = defineExperiment<GapFanFigure>()({
     spreadBeyond: 'the same beyond the range of the data',
   },
   small: { members: 3, steps: 50 },
+  trainingData: (c) => {
+    const d = gapFanPlan(c).data;
+    return { kind: 'curve', xs: d.X, ys: d.Y, xTitle: 'input x', yTitle: 'target y = sin 3x', note: `The ${d.n} training points, the same for every seed: none in the gap (${GAP[0]} to ${GAP[1]}) or beyond ${RANGE[0]} and ${RANGE[1]}.` };
+  },
   claims: (m) => [
     ...claim(m.loss < 0.01, `every seed should fit the data (worst loss ${m.loss})`),
     ...claim(m.spreadGap > 4 * m.spreadData, `seeds should fan out in the gap (${m.spreadGap} vs ${m.spreadData} on the data)`),

@@ -5,7 +5,7 @@
  * the fraction of conflict inputs on which a model sides with x₀ shows which cue it learned.
  */
 import { twoCue } from '../datasets';
-import { claim, defineExperiment } from '../experiment';
+import { claim, classPoints, defineExperiment, type TrainingData } from '../experiment';
 import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import type { Dataset } from '../spec';
@@ -54,6 +54,18 @@ export function twoCuePlan(c: TwoCueSettings): RunPlan {
       { name: 'test', data: test, loss: 'bce' },
       { name: 'conflict', data: conflict, loss: 'bce' },
     ],
+  };
+}
+
+/** The two-cue training set as the figures show it (its first two inputs; the distractors are noise). */
+export function twoCueTrainingData(n = 256): TrainingData {
+  return {
+    kind: 'classes',
+    ...classPoints(twoCue({ n, seed: DATA_SEED, noiseDims: NOISE_DIMS })),
+    classes: ['y = 0', 'y = 1'],
+    xTitle: 'x₀ (cue 1)',
+    yTitle: 'x₁ (cue 2)',
+    note: `The ${n} training examples, the same for every seed. Either cue alone separates the classes; the ${NOISE_DIMS} further inputs are noise and not drawn. No training example has the cues disagree (top-left and bottom-right are empty).`,
   };
 }
 
@@ -114,6 +126,7 @@ export const hundredSeeds = defineExperiment<HundredSeedsFigure>()({
     x0Max: 'largest fraction of cue-conflict inputs on which a seed sides with x₀',
   },
   small: { members: 4, steps: 20 },
+  trainingData: () => twoCueTrainingData(),
   claims: (m) => [
     ...claim(m.accMin > 0.95, `every seed should be accurate in distribution (worst ${m.accMin})`),
     ...claim(m.accMax - m.accMin < 0.05, `in-distribution accuracies should agree (spread ${m.accMax - m.accMin})`),

@@ -5,7 +5,7 @@
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import { maxOf, mean, minOf, std } from '../stats';
-import { type TwoCueSettings, twoCuePlan } from './hundred-seeds';
+import { type TwoCueSettings, twoCuePlan, twoCueTrainingData } from './hundred-seeds';
 
 const BASE_LR = 0.1;
 const BASE_N = 256;
@@ -58,6 +58,7 @@ export const pathKnobs = defineExperiment<{ rows: KnobRow[] }>()({
     moreData: 'spread with four times the training data',
   },
   small: { members: 2, steps: 20 },
+  trainingData: () => twoCueTrainingData(BASE_N),
   claims: (m) => [
     ...claim(m.baseline > 0.5, `seeds should disagree widely on conflicts (spread ${m.baseline})`),
     ...claim(m.sameInit < 0.1 * m.baseline, `sharing the initialization should remove the spread (${m.sameInit} vs ${m.baseline})`),

@@ -6,7 +6,7 @@
 import { filterNormalizedDirection, gridCoords, pcaDirections, rescaleLayers } from '../analysis/landscape';
 import { spirals } from '../datasets';
 import { buildModel, type RunSpec } from '../spec';
-import { claim, defineExperiment } from '../experiment';
+import { claim, classPoints, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import { maxOf, minOf } from '../stats';
@@ -102,6 +102,10 @@ export const landscape = defineExperiment<{ slice: Slice }>()({
   },
   volatile: ['sliceMs'],
   small: { steps: 20, side: 12 },
+  trainingData: (c) => {
+    const d = landscapePlan(c).data;
+    return { kind: 'classes', ...classPoints(d), classes: ['arm 1', 'arm 2', 'arm 3'], xTitle: 'input x₁', yTitle: 'input x₂', note: `The ${d.n} training points: three noisy spiral arms, one class each.` };
+  },
   claims: (m) => [
     ...claim(m.gridMin <= m.centerLoss + 1e-4, 'the trained weights should sit at the bottom of their slice'),
     ...claim(m.gridMax > m.centerLoss, 'the loss should rise away from the trained weights'),

@@ -9,7 +9,7 @@ import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import { type Chunk, memberParams } from '../lab';
 import { argBest, mean } from '../stats';
-import { twoCuePlan } from './hundred-seeds';
+import { twoCuePlan, twoCueTrainingData } from './hundred-seeds';
 
 /** α = (i − margin)/perUnit: exact 0 and 1, and `margin` points beyond each end. */
 export function lineAlphas(perUnit = 32, margin = 8): number[] {
@@ -70,6 +70,7 @@ export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
     seedB: 'the second seed of the pair (the one siding least with x₀ unless chosen)',
   },
   small: { members: 2, steps: 40 },
+  trainingData: () => twoCueTrainingData(),
   claims: (m) => [
     ...claim(m.barrierSeeds > 0.005, `two seeds that disagree should be separated by a barrier (${m.barrierSeeds})`),
     ...claim(m.barrierSeeds > 3 * m.barrierCheckpoints, `checkpoints of one seed should be far better connected (${m.barrierCheckpoints} vs ${m.barrierSeeds})`),

@@ -5,11 +5,12 @@
  * A view renders `figure` and `metrics` and sends the experiment's actions through `act`.
  */
 import { type ConfigFor, type Experiment, settingsOf } from '../../engine/experiment';
-import { type FieldTable, validateConfig, type WithSeed } from '../../engine/fields';
+import { defaults, type FieldTable, validateConfig, type WithSeed } from '../../engine/fields';
 import { connection, type RunHandle } from '../../runtime/client';
 import type { FromWorker } from '../../runtime/protocol';
 import { copyText, toast } from '../../lib/page-chrome';
-import { decodeConfig, permalink } from '../../lib/permalink';
+import { decodeConfig, encodeConfig, permalink } from '../../lib/permalink';
+import { chartsSVG, download, svgToPNG, toCSV, toJSON } from './export';
 import { announceState, COMMAND_EVENT, type WidgetState } from '../../lib/widget-events';
 
 /** Training calls per report at each speed setting. */
@@ -33,13 +34,16 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   private autoPaused = false;
   private started = false;
   private speedSetting = $state(2);
+  /** Notices about the link the page was opened with: they go once the reader changes a setting. */
+  private linkNotices: string[] = [];
 
   constructor(readonly experiment: Experiment<F, M, Fig>) {
     this.table = settingsOf(experiment);
     const decoded = decodeConfig(experiment.id, this.table, typeof location === 'undefined' ? '' : location.search);
     this.config = decoded.config as ConfigFor<F>;
-    if (decoded.errors.length) this.notices = decoded.errors;
-    else if (decoded.fromLink) this.notices = ['Settings restored from the link; this replays the same run.'];
+    if (decoded.errors.length) this.linkNotices = decoded.errors;
+    else if (decoded.fromLink) this.linkNotices = ['Settings restored from the link; this replays the same run.'];
+    this.notices = [...this.linkNotices];
   }
 
   get id(): string {
@@ -142,7 +146,8 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   }
 
   run() {
-    if (this.state === 'paused' && this.handle) {
+    if (this.state === 'done' || this.state === 'diverged') this.restart();
+    else if (this.state === 'paused' && this.handle) {
       this.autoPaused = false;
       this.handle.resume();
       this.setState('running');
@@ -184,8 +189,28 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
     this.start();
   }
 
+  /** Back to the figure's default settings, and train again. */
+  restoreDefaults() {
+    this.config = defaults(this.table) as ConfigFor<F>;
+    this.settingsChanged();
+    this.restart();
+  }
+
+  /** The reader's settings now differ from the link's: its notices go, and the address follows. */
+  private settingsChanged() {
+    if (this.linkNotices.length) {
+      this.notices = this.notices.filter((n) => !this.linkNotices.includes(n));
+      this.linkNotices = [];
+    }
+    if (typeof history === 'undefined' || validateConfig(this.table, this.config).length) return;
+    const url = new URL(location.href);
+    url.search = encodeConfig(this.id, this.table, $state.snapshot(this.config) as ConfigFor<F>, url.search);
+    history.replaceState(history.state, '', url);
+  }
+
   /** A setting changed in a control: apply it to this run where the experiment can, else train again. */
   changed(name: string) {
+    this.settingsChanged();
     const f = this.table[name];
     if (f?.apply) {
       if (this.handle && validateConfig(this.table, this.config).length === 0) void this.act(f.apply, { [name]: (this.config as Record<string, unknown>)[name] });
@@ -224,6 +249,25 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
       this.handle.pause();
       this.autoPaused = true;
       this.setState('paused');
+    }
+  }
+
+  /** Download the figure's data (JSON, CSV) or its charts (SVG, PNG). */
+  async exportFigure(kind: 'json' | 'csv' | 'svg' | 'png', figure: string) {
+    const name = `${this.id}-seed${this.config.seed}`;
+    const e = { widget: this.id, title: this.experiment.title, figure, config: $state.snapshot(this.config) as Record<string, unknown>, metrics: this.metrics as Record<string, number>, data: this.figure as Record<string, unknown> };
+    try {
+      if (kind === 'json') download(`${name}.json`, toJSON(e), 'application/json');
+      else if (kind === 'csv') download(`${name}.csv`, toCSV(e), 'text/csv');
+      else {
+        const root = document.getElementById(this.id);
+        if (!root) return;
+        const svg = chartsSVG(root, `${figure ? `Figure ${figure}. ` : ''}${this.experiment.title}`);
+        if (kind === 'svg') download(`${name}.svg`, svg, 'image/svg+xml');
+        else download(`${name}.png`, await svgToPNG(svg));
+      }
+    } catch (err) {
+      toast(`Could not export: ${(err as Error).message}`);
     }
   }
 
