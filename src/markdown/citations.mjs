@@ -14,6 +14,24 @@ export function citeLabel(ref) {
   return `${names} ${ref.year}`;
 }
 
+/**
+ * Close a reference-list field with a period unless it already ends in one (an author list that
+ * ends "et al." or a title that ends "?" must not come out as "et al.." or "?.").
+ */
+export function closing(text) {
+  return /[.?!]$/.test(String(text).trimEnd()) ? '' : '.';
+}
+
+export function endSentence(text) {
+  const t = String(text).trimEnd();
+  return t + closing(t);
+}
+
+/** The reference list's author line: "Authors: A, B, C." — one final period, whatever the list ends in. */
+export function authorLine(ref) {
+  return endSentence(`Authors: ${ref.authors.join(', ')}`);
+}
+
 export function remarkCitations() {
   return (tree, file) => {
     const refs = file.data?.astro?.frontmatter?.references ?? [];

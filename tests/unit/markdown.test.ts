@@ -1,6 +1,6 @@
 /** The markdown plugins that carry the book's linking contract: stable section ids and citations. */
 import { describe, expect, it } from 'vitest';
-import { citeLabel } from '../../src/markdown/citations.mjs';
+import { authorLine, citeLabel, endSentence } from '../../src/markdown/citations.mjs';
 import { parseHeadingTag, rehypeHeadingExtras, remarkStableHeadings } from '../../src/markdown/stable-headings.mjs';
 import { chapterSlug, exerciseIdsOf, sectionsOf } from '../../src/lib/chapters';
 
@@ -47,5 +47,12 @@ describe('citations', () => {
   it('label by surname and year', () => {
     expect(citeLabel({ authors: ['R. Thomas McCoy', 'Junghyun Min', 'Tal Linzen'], year: 2020 })).toBe('McCoy et al. 2020');
     expect(citeLabel({ authors: ['Sepp Hochreiter', 'Jürgen Schmidhuber'], year: 1997 })).toBe('Hochreiter & Schmidhuber 1997');
+  });
+
+  it('the reference list closes each field with one period, never "et al.."', () => {
+    expect(authorLine({ authors: ["Alexander D'Amour", 'Katherine Heller', 'et al.'] })).toBe("Authors: Alexander D'Amour, Katherine Heller, et al.");
+    expect(authorLine({ authors: ['Sepp Hochreiter', 'Jürgen Schmidhuber'] })).toBe('Authors: Sepp Hochreiter, Jürgen Schmidhuber.');
+    expect(endSentence('Sharp minima can generalize for deep nets')).toBe('Sharp minima can generalize for deep nets.');
+    expect(endSentence('Does it generalize?')).toBe('Does it generalize?');
   });
 });
