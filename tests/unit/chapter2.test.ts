@@ -50,7 +50,11 @@ describe('chapter 2: loss landscapes', () => {
     const r = await runExperiment(landscape, { side: 24 });
     expect(landscape.claims!(r.metrics)).toEqual([]);
     expect(r.metrics.gridPoints).toBe(576);
+    expect(r.metrics.explained).toBe(0);
     await r.host.action('reslice', { mode: 'pca' });
+    // the centred PCA (as in Li et al.'s code) holds most of the path's variance, but not all of it
+    expect(r.metrics.explained).toBeGreaterThan(0.9);
+    expect(r.metrics.explained).toBeLessThan(0.995);
     await r.host.stop();
   });
 });
