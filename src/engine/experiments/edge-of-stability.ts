@@ -17,7 +17,9 @@ export const EOS_EVERY = 50;
 
 export interface TracePoint {
   step: number;
+  /** Top Hessian eigenvalue at the weights after `step` steps. */
   sharpness: number;
+  /** Full-batch loss at the weights before step `step`'s update (after step − 1 steps): the trainer's reading. */
   loss: number;
 }
 
@@ -88,7 +90,7 @@ export const edgeOfStability = defineExperiment<EdgeOfStabilityFigure>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'full-batch training loss (½·MSE)',
+    loss: 'full-batch training loss (½·MSE) at the weights before the latest step’s update (the loss that step descended)',
     sharpness: 'top Hessian eigenvalue of the training loss at the latest measurement',
     threshold: '2/η, where gradient descent on a quadratic of this curvature stops converging',
     sharpnessEarly: 'sharpness at the first measurement (step 50)',

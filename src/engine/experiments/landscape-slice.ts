@@ -91,7 +91,7 @@ export const landscape = defineExperiment<{ slice: Slice }>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'training loss (cross-entropy) of the last batch',
+    loss: 'training loss (cross-entropy) on the latest step’s batch, at the weights before that step’s update',
     sliceStep: 'the step whose weights the slice goes through',
     gridPoints: 'points evaluated in the slice',
     sliceMs: 'milliseconds the slice took (one program call)',

@@ -63,7 +63,7 @@ export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'mean training loss across seeds',
+    loss: 'mean across seeds of the training loss on the latest step’s batch, at the weights before that step’s update',
     barrierSeeds: 'loss barrier on the straight line between the two seeds (final weights)',
     barrierCheckpoints: 'loss barrier between seed A at a quarter of training and its final weights',
     seedA: 'the first seed of the pair (the one siding most with x₀ unless chosen)',
