@@ -1,6 +1,6 @@
 /** Permutation symmetry of hidden units and activation matching (Ainsworth et al. 2023), pure TypeScript. */
 import { describe, expect, it } from 'vitest';
-import { alignHiddenUnits, hungarian, mlpForward, type MlpShape, permuteHidden, unitCorrelations } from '../../src/engine/analysis/permutation';
+import { alignHiddenUnits, hungarian, type MatchScore, mlpForward, type MlpShape, permuteHidden, unitCorrelations, unitInnerProducts } from '../../src/engine/analysis/permutation';
 import { initParams, mlp } from '../../src/engine/models';
 import { makeRng } from '../../src/engine/random';
 import { type ModelSpec, buildModel } from '../../src/engine/spec';
@@ -81,9 +81,10 @@ describe('the Hungarian assignment', () => {
 
 describe('activation matching (Ainsworth et al. 2023)', () => {
   it.each([
-    ['one hidden layer', { widths: [4, 16, 1], activation: 'relu' } as MlpShape],
-    ['two hidden layers', { widths: [3, 12, 10, 2], activation: 'tanh' } as MlpShape],
-  ])('recovers a known permutation: %s', (_, shape) => {
+    ['one hidden layer', { widths: [4, 16, 1], activation: 'relu' } as MlpShape, 'inner'],
+    ['two hidden layers', { widths: [3, 12, 10, 2], activation: 'tanh' } as MlpShape, 'inner'],
+    ['two hidden layers, by correlation', { widths: [3, 12, 10, 2], activation: 'tanh' } as MlpShape, 'correlation'],
+  ] as const)('recovers a known permutation: %s', (_, shape, score: MatchScore) => {
     const thetaA = initParams(mlp(shape), [4]);
     const X = inputs(200, shape.widths[0], 3);
     let thetaB: Float32Array = thetaA;
@@ -93,22 +94,29 @@ describe('activation matching (Ainsworth et al. 2023)', () => {
       applied.push(p);
       thetaB = permuteHidden(shape, thetaB, l, p);
     }
-    const { theta, perms } = alignHiddenUnits(shape, thetaA, thetaB, X, 200);
+    const { theta, perms } = alignHiddenUnits(shape, thetaA, thetaB, X, 200, score);
     expect(maxAbsDiff(theta, thetaA)).toBeLessThan(1e-7);
     // B's unit perms[i] is A's unit i: the inverse of the shuffle that made B
     perms.forEach((p, l) => p.forEach((j, i) => expect(applied[l][j]).toBe(i)));
   });
 
-  it('aligning changes the weights, not the function, and pairs units by the correlation of their activations', () => {
-    const shape: MlpShape = { widths: [4, 16, 1], activation: 'relu' };
-    const [thetaA, thetaB] = [initParams(mlp(shape), [1]), initParams(mlp(shape), [2])];
-    const X = inputs(100, 4, 4);
-    const { theta, perms } = alignHiddenUnits(shape, thetaA, thetaB, X, 100);
-    expect(maxAbsDiff(mlpForward(shape, theta, X, 100).output, mlpForward(shape, thetaB, X, 100).output)).toBeLessThan(1e-5);
-    const C = unitCorrelations(mlpForward(shape, thetaA, X, 100).hidden[0], mlpForward(shape, thetaB, X, 100).hidden[0], 100, 16);
-    const score = (p: number[]) => p.reduce((s, j, i) => s + C[i][j], 0);
-    const identity = Array.from({ length: 16 }, (_, i) => i);
-    expect(score(perms[0])).toBeGreaterThanOrEqual(score(identity));
-    for (let k = 0; k < 20; k++) expect(score(perms[0])).toBeGreaterThanOrEqual(score(shuffled(16, 100 + k)) - 1e-12);
-  });
+  it.each(['inner', 'correlation'] as const)(
+    'aligning changes the weights, not the function, and pairs units by their activations (%s)',
+    (score) => {
+      const shape: MlpShape = { widths: [4, 16, 1], activation: 'relu' };
+      const [thetaA, thetaB] = [initParams(mlp(shape), [1]), initParams(mlp(shape), [2])];
+      const X = inputs(100, 4, 4);
+      const { theta, perms } = alignHiddenUnits(shape, thetaA, thetaB, X, 100, score);
+      expect(maxAbsDiff(mlpForward(shape, theta, X, 100).output, mlpForward(shape, thetaB, X, 100).output)).toBeLessThan(1e-5);
+      const [hA, hB] = [mlpForward(shape, thetaA, X, 100).hidden[0], mlpForward(shape, thetaB, X, 100).hidden[0]];
+      const C = (score === 'inner' ? unitInnerProducts : unitCorrelations)(hA, hB, 100, 16);
+      const total = (p: number[]) => p.reduce((s, j, i) => s + C[i][j], 0);
+      for (let k = 0; k < 20; k++) expect(total(perms[0])).toBeGreaterThanOrEqual(total(shuffled(16, 100 + k)) - 1e-12);
+      // the inner-product match is the permutation nearest in activations: min ‖Z_A − P·Z_B‖²
+      if (score === 'inner') {
+        const dist = (p: number[]) => p.reduce((s, j, i) => { let d = 0; for (let r = 0; r < 100; r++) d += (hA[r * 16 + i] - hB[r * 16 + j]) ** 2; return s + d; }, 0);
+        for (let k = 0; k < 20; k++) expect(dist(perms[0])).toBeLessThanOrEqual(dist(shuffled(16, 200 + k)) + 1e-9);
+      }
+    },
+  );
 });

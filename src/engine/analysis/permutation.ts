@@ -4,9 +4,13 @@
  * and the bias that make them and the rows of the weights that read them — leaves the function
  * unchanged, so two trained networks can sit in one valley "up to a permutation" while the straight
  * line between them as trained crosses a ridge (Entezari et al. 2022). Activation matching (Ainsworth
- * et al. 2023, "Git Re-Basin", Sec. 3.1; the unit matching of Li et al. 2016) picks, layer by layer,
- * the permutation of B's units that best matches A's on the same inputs; here the match maximizes
- * the summed correlation of paired units' activations, solved exactly by the Hungarian algorithm.
+ * et al. 2023, "Git Re-Basin", Sec. 3.1) picks, layer by layer, the permutation P of B's units that
+ * best matches A's on the same inputs: min_P ‖Z_A − P·Z_B‖², i.e. max_P Σᵢ E[a_i · b_P(i)], a linear
+ * assignment solved exactly by the Hungarian algorithm. Their code (samuela/git-re-basin,
+ * mnist_mlp_activation_matching.py) matches on these uncentred inner products E[AᵀB]; Pearson
+ * correlation (Li et al. 2016's unit matching, left commented out there) is the other option here.
+ * It ignores each unit's scale, which the straight line between the networks does not: on the
+ * two-cue figure it leaves a barrier about ten times higher than the inner products do.
  */
 import { type Activation, mlp } from '../models';
 
@@ -140,6 +144,19 @@ export function hungarian(cost: readonly (readonly number[])[]): number[] {
  * Correlation across n inputs between every unit i of A and unit j of B (activations [n, H], row-major):
  * C[i][j]. A unit that never varies (a dead ReLU) correlates 0 with everything.
  */
+/** Mean product over n inputs of unit i of A and unit j of B (activations [n, H], row-major): E[a_i·b_j]. */
+export function unitInnerProducts(a: ArrayLike<number>, b: ArrayLike<number>, n: number, H: number): number[][] {
+  return Array.from({ length: H }, (_, i) =>
+    Array.from({ length: H }, (_, j) => {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += a[r * H + i] * b[r * H + j];
+      return s / n;
+    }),
+  );
+}
+
+export type MatchScore = 'inner' | 'correlation';
+
 export function unitCorrelations(a: ArrayLike<number>, b: ArrayLike<number>, n: number, H: number): number[][] {
   const centred = (z: ArrayLike<number>) => {
     const out = new Float64Array(n * H);
@@ -171,8 +188,9 @@ export function unitCorrelations(a: ArrayLike<number>, b: ArrayLike<number>, n: 
 
 /**
  * B's parameters with its hidden units permuted to match A's (activation matching): for each hidden
- * layer in turn, the permutation maximizing the summed correlation between A's unit i and B's unit
- * perm[i] on the inputs X [n, in]; a layer's permutation moves the next layer's incoming rows with it,
+ * layer in turn, the permutation maximizing the summed score — the inner product E[a_i·b_perm[i]]
+ * (default, as Ainsworth et al.) or the correlation — of A's unit i and B's unit perm[i] on the
+ * inputs X [n, in]; a layer's permutation moves the next layer's incoming rows with it,
  * so the next layer is matched on B's already-aligned network. The function B computes is unchanged.
  * `perms[l − 1]` is hidden layer l's permutation (unit i of the result is B's unit perms[l − 1][i]).
  */
@@ -182,6 +200,7 @@ export function alignHiddenUnits(
   thetaB: ArrayLike<number>,
   X: ArrayLike<number>,
   n: number,
+  score: MatchScore = 'inner',
 ): { theta: Float32Array; perms: number[][] } {
   const hiddenLayers = shape.widths.length - 2;
   const actsA = mlpForward(shape, thetaA, X, n).hidden;
@@ -190,10 +209,11 @@ export function alignHiddenUnits(
   for (let l = 1; l <= hiddenLayers; l++) {
     const H = shape.widths[l];
     const actsB = mlpForward(shape, theta, X, n).hidden;
-    const C = unitCorrelations(actsA[l - 1], actsB[l - 1], n, H);
+    const C = (score === 'inner' ? unitInnerProducts : unitCorrelations)(actsA[l - 1], actsB[l - 1], n, H);
     const perm = hungarian(C.map((row) => row.map((c) => -c)));
     theta = permuteHidden(shape, theta, l, perm);
     perms.push(perm);
   }
   return { theta, perms };
 }
+
