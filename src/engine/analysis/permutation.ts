@@ -204,7 +204,7 @@ export function alignHiddenUnits(
 ): { theta: Float32Array; perms: number[][] } {
   const hiddenLayers = shape.widths.length - 2;
   const actsA = mlpForward(shape, thetaA, X, n).hidden;
-  let theta = Float32Array.from(thetaB);
+  let theta: Float32Array = Float32Array.from(thetaB);
   const perms: number[][] = [];
   for (let l = 1; l <= hiddenLayers; l++) {
     const H = shape.widths[l];
