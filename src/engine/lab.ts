@@ -34,7 +34,11 @@ export interface EvalResult {
 export interface Chunk {
   /** Steps done so far. */
   step: number;
-  /** Training loss per member after the chunk's last step. */
+  /**
+   * Training loss per member on the chunk's last step's batch, at the parameters *before* that
+   * step's update (the loss the step took its gradient of): after `step` steps the parameters have
+   * moved on by one update. Measure at the current parameters with `evaluate`.
+   */
   loss: Float32Array;
 }
 

@@ -38,8 +38,37 @@ export interface OptimizerConfig {
   weightDecay?: number;
 }
 
+const DEFAULTS = { momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
+
+/**
+ * A clear message for an optimizer configuration that cannot train, or null when it can. A field
+ * that is present must be a number in range: `{ beta1: undefined }` would otherwise override the
+ * default when spread over it and make the first step NaN without a word.
+ */
+export function validateOptimizer(c: OptimizerConfig): string | null {
+  if (!Object.hasOwn(OPTIMIZERS, c.kind)) return `unknown optimizer "${c.kind}" (one of: ${Object.keys(OPTIMIZERS).join(', ')})`;
+  const ranges: Record<keyof typeof DEFAULTS, [number, number, string]> = {
+    momentum: [0, 1, 'in [0, 1)'],
+    beta1: [0, 1, 'in [0, 1)'],
+    beta2: [0, 1, 'in [0, 1)'],
+    eps: [0, Infinity, 'positive'],
+    weightDecay: [0, Infinity, 'zero or positive'],
+  };
+  for (const [key, [lo, hi, what]] of Object.entries(ranges) as [keyof typeof DEFAULTS, [number, number, string]][]) {
+    if (!Object.hasOwn(c, key)) continue;
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `optimizer ${key} is ${String(v)}: give a number ${what}, or leave the field out for the default ${DEFAULTS[key]}`;
+    const ok = key === 'eps' ? v > lo : key === 'weightDecay' ? v >= lo : v >= lo && v < hi;
+    if (!ok) return `optimizer ${key} must be ${what} (got ${v})`;
+  }
+  return null;
+}
+
+/** The configuration with every field filled; throws RangeError for one validateOptimizer rejects. */
 export function withDefaults(c: OptimizerConfig): Required<OptimizerConfig> {
-  return { momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, ...c };
+  const problem = validateOptimizer(c);
+  if (problem) throw new RangeError(problem);
+  return { ...DEFAULTS, ...c };
 }
 
 /** Optimizer state per parameter, in multiples of P. */

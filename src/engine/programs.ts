@@ -1,7 +1,7 @@
 /**
  * Graph transformations of one model definition into the programs the book runs:
  *
- *   trainStepGraph    θ, state, data, batch indices, lr, t → θ', state', loss of the last step (K fused, E members)
+ *   trainStepGraph    θ, state, data, batch indices, lr, t → θ', state', the last step's loss at θ before its update (K fused, E members)
  *   evalGraph         θ, data → loss, accuracy per member
  *   predictGraph      θ, x → model outputs per member (decision boundaries, function fans)
  *   gridGraph         θ₀, d₁, d₂, (a, b)ᵍ, data → loss and accuracy at θ₀ + a·d₁ + b·d₂

@@ -4,7 +4,7 @@
  */
 import type { LossKind } from './losses';
 import { type Activation, type Model, mlp, normalCrossing, twoWells, type Well } from './models';
-import type { OptimizerConfig } from './optimizers';
+import { type OptimizerConfig, validateOptimizer } from './optimizers';
 
 export type ModelSpec =
   | {
@@ -113,5 +113,7 @@ export function validateRun(spec: RunSpec, data: Dataset): string | null {
   if (Array.isArray(spec.lr) && spec.lr.length !== E) return `${spec.lr.length} learning rates for ${E} members`;
   if (lrs.some((l) => !Number.isFinite(l) || l <= 0)) return 'learning rate must be a positive number';
   if (!(spec.fused >= 1 && spec.steps >= 1)) return 'steps must be positive';
+  const optimizer = validateOptimizer(spec.optimizer);
+  if (optimizer) return optimizer;
   return null;
 }

@@ -24,7 +24,10 @@ export interface TrainerOptions {
 
 export interface LossReading {
   step: number;
-  /** Loss per member after `step` steps (the last fused step's loss). */
+  /**
+   * Loss per member of the last fused step: on that step's batch, at the parameters before its
+   * update (the loss whose gradient it took), i.e. after `step − 1` steps, not after `step`.
+   */
   loss: Float32Array;
 }
 
@@ -110,7 +113,10 @@ export class Trainer {
     return this.diverged.length > 0;
   }
 
-  /** Run `calls` program calls (K fused steps each); returns the loss after the last (null if none ran). */
+  /**
+   * Run `calls` program calls (K fused steps each); returns the last call's reading (null if none
+   * ran): the loss its last step computed before updating (see LossReading).
+   */
   async advance(calls = 1): Promise<LossReading | null> {
     let reading: LossReading | null = null;
     for (let c = 0; c < calls && !this.done && !this.isDiverged; c++) {
@@ -147,7 +153,7 @@ export class Trainer {
   }
 
   /**
-   * Read the newest loss [E] (the call's last fused step) and flag members that diverged: a
+   * Read the newest loss [E] (the call's last fused step, before its update) and flag members that diverged: a
    * member whose parameters stopped being finite at any fused step has a non-finite loss by then.
    */
   private async readLoss(): Promise<LossReading | null> {

@@ -58,6 +58,51 @@ describe('trajectory PCA', () => {
     expect(Math.abs(coords[0][0])).toBeCloseTo(3, 4);
     expect(d1.length).toBe(P);
   });
+
+  it("centres the rows first (Li et al.'s code: sklearn PCA of θᵢ − θ_final): a constant offset is not a direction", () => {
+    // the path circles an ellipse in the (e₀, e₂) plane, 10 units away from its end point along e₄
+    const final = Float32Array.from([0.5, -1, 2, 0, 1, 3]);
+    const snaps = Array.from({ length: 12 }, (_, t) =>
+      final.map((v, i) => v + (i === 0 ? 3 * Math.cos((Math.PI * t) / 6) : i === 2 ? Math.sin((Math.PI * t) / 6) : i === 4 ? 10 : 0)),
+    );
+    const { d1, d2, coords, explained } = pcaDirections(snaps, final);
+    // uncentred, the first direction would be the offset e₄ (its second moment 100 against 4.5)
+    expect(Math.abs(d1[4])).toBeLessThan(1e-4);
+    expect(Math.abs(d2[4])).toBeLessThan(1e-4);
+    expect(Math.abs(d1[0])).toBeCloseTo(1, 4);
+    expect(Math.abs(d2[2])).toBeCloseTo(1, 4);
+    // the path lies in a plane once centred: the two directions hold all of its variance
+    expect(explained[0] + explained[1]).toBeCloseTo(1, 5);
+    expect(explained[0]).toBeCloseTo(9 / 10, 4);
+    // coordinates stay relative to the end point (the slice's centre)
+    expect(Math.abs(coords[0][0])).toBeCloseTo(3, 4);
+  });
+
+  it('matches the eigen-decomposition of the centred covariance, and reports the share honestly', () => {
+    const rng = makeRng(5);
+    const final = Float32Array.from([0, 0, 0]);
+    // a random walk with unequal step sizes per axis: not planar, so two directions hold less than all of it
+    const snaps: Float32Array[] = [];
+    let x = [4, -2, 1];
+    for (let t = 0; t < 30; t++) {
+      x = [x[0] + 1.0 * rng.normal(), x[1] + 0.6 * rng.normal(), x[2] + 0.3 * rng.normal()];
+      snaps.push(Float32Array.from(x));
+    }
+    const { d1, explained } = pcaDirections(snaps, final);
+    const mean = [0, 1, 2].map((i) => snaps.reduce((s, v) => s + v[i], 0) / snaps.length);
+    const cov = [0, 1, 2].map((i) => [0, 1, 2].map((j) => snaps.reduce((s, v) => s + (v[i] - mean[i]) * (v[j] - mean[j]), 0)));
+    let v = [1, 0.5, 0.25];
+    let lambda = 0;
+    for (let it = 0; it < 500; it++) {
+      const w = cov.map((row) => row.reduce((s, c, j) => s + c * v[j], 0));
+      lambda = Math.hypot(...w);
+      v = w.map((c) => c / lambda);
+    }
+    const trace = cov[0][0] + cov[1][1] + cov[2][2];
+    expect(Math.abs(d1[0] * v[0] + d1[1] * v[1] + d1[2] * v[2])).toBeCloseTo(1, 4);
+    expect(explained[0]).toBeCloseTo(lambda / trace, 4);
+    expect(explained[0] + explained[1]).toBeLessThan(0.999);
+  });
 });
 
 describe('top Hessian eigenvalue by power iteration on finite-difference HVPs', () => {

@@ -39,13 +39,21 @@ describe('chapter 1: training as algorithm search', () => {
     expect(r.figure.curves!.length).toBe(30 * r.figure.xs!.length);
   });
 
-  it('between two solutions: a loss barrier between seeds, none between checkpoints of one run (Frankle et al. 2020)', async () => {
+  it('between two solutions: a loss barrier between seeds as trained, little once their units are aligned, none between checkpoints of one run (Frankle et al. 2020; Entezari et al. 2022)', async () => {
     const r = await runExperiment(twoSolutions);
     expect(twoSolutions.claims!(r.metrics)).toEqual([]);
     // the checkpoint lands at a quarter of training exactly, whatever the chunking
     expect(r.figure.checkpointStep).toBe(150);
     const { a, b } = r.figure.pair!;
     expect(r.figure.followsX0![a]).toBeGreaterThan(r.figure.followsX0![b]);
+    // after matching B's hidden units to A's (Ainsworth et al. 2023) the line between them stays low
+    expect(r.figure.alignedLine!.length).toBe(r.figure.alphas!.length);
+    expect(r.metrics.barrierAligned).toBeLessThan(0.005);
+    const mid = r.figure.alphas!.indexOf(0.5);
+    expect(r.figure.alignedLine![mid]).toBeLessThan(r.figure.seedsLine![mid] / 3);
+    // permuting units does not change B's function: the aligned line ends where the raw one does
+    const end = r.figure.alphas!.indexOf(1);
+    expect(r.figure.alignedLine![end]).toBeCloseTo(r.figure.seedsLine![end], 5);
     // choosing another pair measures that pair
     await r.host.action('choose', { a: b, b: a });
     await r.host.stop();

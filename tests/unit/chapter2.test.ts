@@ -19,6 +19,18 @@ describe('chapter 2: loss landscapes', () => {
     expect(trace.at(-1)!.loss).toBeLessThan(trace[0].loss);
     // measured at the named steps, whatever the reader's speed
     expect(trace.map((t) => t.step).slice(0, 3)).toEqual([50, 100, 150]);
+    // the late numbers average the last quarter, which the figure marks; the edge is reached before it starts
+    const [from, to] = r.figure.lateWindow!;
+    expect([from, to]).toEqual([2250, 3000]);
+    expect(trace.find((t) => t.sharpness >= 0.95 * r.metrics.threshold)!.step).toBeLessThan(from);
+    const late = trace.filter((t) => t.step >= from && t.step <= to);
+    expect(late.length).toBe(16);
+    expect(r.metrics.sharpnessLate).toBeCloseTo(late.reduce((s, t) => s + t.sharpness, 0) / late.length, 3);
+  });
+
+  it('the exercise ch2-predict-eos: at η = 0.25 the late sharpness lands at the edge, 2/η = 8', async () => {
+    const r = await runExperiment(edgeOfStability, { lr: 0.25 });
+    expect(Math.abs(r.metrics.sharpnessLate - 8) / 8).toBeLessThan(0.05);
   });
 
   it('with half the step size the edge moves to 2/η = 20, and the sharpness stays below it', async () => {
@@ -50,7 +62,11 @@ describe('chapter 2: loss landscapes', () => {
     const r = await runExperiment(landscape, { side: 24 });
     expect(landscape.claims!(r.metrics)).toEqual([]);
     expect(r.metrics.gridPoints).toBe(576);
+    expect(r.metrics.explained).toBe(0);
     await r.host.action('reslice', { mode: 'pca' });
+    // the centred PCA (as in Li et al.'s code) holds most of the path's variance, but not all of it
+    expect(r.metrics.explained).toBeGreaterThan(0.9);
+    expect(r.metrics.explained).toBeLessThan(0.995);
     await r.host.stop();
   });
 });

@@ -1,6 +1,7 @@
 /** Training end to end through the runtime (onnxruntime-web wasm in Node). */
 import { describe, expect, it } from 'vitest';
 import { smoothRegression, spirals, twoCue } from '../../src/engine/datasets';
+import { validateOptimizer, withDefaults } from '../../src/engine/optimizers';
 import { evalGraph } from '../../src/engine/programs';
 import { buildModel, type RunSpec } from '../../src/engine/spec';
 import { Trainer } from '../../src/runtime/trainer';
@@ -77,5 +78,26 @@ describe('bad settings are reported, not thrown', () => {
     await expect(Trainer.create(spec, data, { backend: 'wasm' })).rejects.toThrow('no ensemble members');
     await expect(Trainer.create({ ...spec, initSeeds: [1], batch: 99 }, data, { backend: 'wasm' })).rejects.toThrow('batch size');
     await expect(Trainer.create({ ...spec, initSeeds: [1], lr: -1 }, data, { backend: 'wasm' })).rejects.toThrow('learning rate');
+    // an explicit undefined field would override the default when spread and make the first step NaN
+    await expect(Trainer.create({ ...spec, initSeeds: [1], optimizer: { kind: 'adam', beta1: undefined } }, data, { backend: 'wasm' })).rejects.toThrow(
+      /beta1 is undefined.*leave the field out/,
+    );
+    await expect(Trainer.create({ ...spec, initSeeds: [1], optimizer: { kind: 'adam', beta2: 1 } }, data, { backend: 'wasm' })).rejects.toThrow('beta2 must be in [0, 1)');
+  });
+
+  it('optimizer configurations: every field that is present must be a number in range', () => {
+    expect(validateOptimizer({ kind: 'adam' })).toBeNull();
+    expect(validateOptimizer({ kind: 'momentum', momentum: 0 })).toBeNull();
+    expect(validateOptimizer({ kind: 'adamw', weightDecay: 0.01, eps: 1e-6 })).toBeNull();
+    for (const key of ['momentum', 'beta1', 'beta2', 'eps', 'weightDecay'] as const) {
+      expect(validateOptimizer({ kind: 'adam', [key]: undefined })).toMatch(new RegExp(`${key} is undefined`));
+      expect(validateOptimizer({ kind: 'adam', [key]: Number.NaN })).toMatch(new RegExp(`${key} is NaN`));
+      expect(() => withDefaults({ kind: 'adam', [key]: undefined })).toThrow(RangeError);
+    }
+    expect(validateOptimizer({ kind: 'adam', eps: 0 })).toMatch('eps must be positive');
+    expect(validateOptimizer({ kind: 'sgd', weightDecay: -1 })).toMatch('weightDecay must be zero or positive');
+    expect(validateOptimizer({ kind: 'rmsprop' as never })).toMatch('unknown optimizer "rmsprop"');
+    // what was given is kept, what was left out is filled in
+    expect(withDefaults({ kind: 'adam', beta1: 0.5 })).toMatchObject({ beta1: 0.5, beta2: 0.999, eps: 1e-8 });
   });
 });

@@ -52,15 +52,24 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 /**
- * The top two principal directions of a trajectory θ₀…θ_T relative to its end point (Li et al.
- * 2018, Sec. 7), by power iteration with deflation on the small T×T Gram matrix, and the
- * trajectory's coordinates in that plane. `explained` is each direction's share of the variance.
+ * The top two principal directions of a trajectory θ₀…θ_T and the trajectory's coordinates in
+ * their plane, as Li et al. (2018, Sec. 7) compute them in their code (tomgoldstein/loss-landscape,
+ * projection.py: `setup_PCA_directions` stacks the rows θᵢ − θ_final and fits sklearn's PCA, which
+ * subtracts the rows' mean first; `project_trajectory` then projects each θᵢ − θ_final on the two
+ * components, so the end point sits at the origin of the slice). Centring matters: without it the
+ * first "direction" is mostly the mean offset of the path from its end point and the second is
+ * distorted by it. Computed by power iteration with deflation on the small T×T Gram matrix of the
+ * centred rows. `explained` is each direction's share of the centred variance (sklearn's
+ * explained_variance_ratio_), so their sum is below 1 unless the path lies in a plane.
  */
 export function pcaDirections(snapshots: Float32Array[], final: Float32Array) {
   const T = snapshots.length;
   const P = final.length;
   const M = snapshots.map((s) => Float64Array.from(s, (v, i) => v - final[i]));
-  const gram = M.map((a) => M.map((b) => dot(a, b)));
+  const centre = new Float64Array(P);
+  for (const m of M) for (let i = 0; i < P; i++) centre[i] += m[i] / T;
+  const C = M.map((m) => m.map((v, i) => v - centre[i]));
+  const gram = C.map((a) => C.map((b) => dot(a, b)));
   const total = gram.reduce((s, row, i) => s + row[i], 0) || 1;
   const vecs: Float64Array[] = [];
   const values: number[] = [];
@@ -82,10 +91,11 @@ export function pcaDirections(snapshots: Float32Array[], final: Float32Array) {
   }
   const dirs = vecs.map((u) => {
     const d = new Float32Array(P);
-    for (let t = 0; t < T; t++) for (let i = 0; i < P; i++) d[i] += u[t] * M[t][i];
+    for (let t = 0; t < T; t++) for (let i = 0; i < P; i++) d[i] += u[t] * C[t][i];
     const n = Math.sqrt(dot(d, d)) || 1;
     return d.map((x) => x / n);
   });
+  // the path itself is projected uncentred, relative to the end point (the slice's centre)
   const coords = M.map((m) => [dot(m, dirs[0]), dot(m, dirs[1])] as [number, number]);
   return { d1: dirs[0], d2: dirs[1], coords, explained: values.map((v) => v / total) };
 }

@@ -74,7 +74,7 @@ export const gapFan = defineExperiment<GapFanFigure>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'worst training loss (MSE) of any seed',
+    loss: 'worst training loss (MSE, full batch) of any seed, at the weights before the latest step’s update',
     members: 'number of seeds trained',
     spreadData: 'mean across-seed standard deviation of the output where there is training data',
     spreadGap: 'the same inside the gap in the data',

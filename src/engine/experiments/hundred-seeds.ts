@@ -118,7 +118,7 @@ export const hundredSeeds = defineExperiment<HundredSeedsFigure>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'mean training loss across seeds (binary cross-entropy)',
+    loss: 'mean across seeds of the training loss (binary cross-entropy) on the latest step’s batch, at the weights before that step’s update',
     members: 'number of seeds trained',
     accMin: 'lowest in-distribution test accuracy of any seed',
     accMax: 'highest in-distribution test accuracy of any seed',

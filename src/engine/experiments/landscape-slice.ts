@@ -1,7 +1,8 @@
 /**
  * "The landscape around your weights": a small ReLU classifier on three spirals, and the
  * directions of a 2-D slice through its current weights (Li et al. 2018): filter-normalized random
- * directions, raw random directions, or the top two PCA directions of the training trajectory.
+ * directions, raw random directions, or the top two PCA directions of the training trajectory
+ * (centred, as in Li et al.'s code: see pcaDirections).
  */
 import { filterNormalizedDirection, gridCoords, pcaDirections, rescaleLayers } from '../analysis/landscape';
 import { spirals } from '../datasets';
@@ -90,7 +91,7 @@ export const landscape = defineExperiment<{ slice: Slice }>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'training loss (cross-entropy) of the last batch',
+    loss: 'training loss (cross-entropy) on the latest step’s batch, at the weights before that step’s update',
     sliceStep: 'the step whose weights the slice goes through',
     gridPoints: 'points evaluated in the slice',
     sliceMs: 'milliseconds the slice took (one program call)',
@@ -98,7 +99,7 @@ export const landscape = defineExperiment<{ slice: Slice }>()({
     centerLoss: 'full-batch training loss at the current weights',
     gridMin: 'lowest loss anywhere on the slice',
     gridMax: 'highest loss anywhere on the slice',
-    explained: 'fraction of the trajectory’s movement in the two PCA directions (0 in random modes)',
+    explained: 'share of the trajectory’s variance about its mean that the two PCA directions hold (Li et al.’s explained-variance ratio; 0 in random modes)',
   },
   volatile: ['sliceMs'],
   small: { steps: 20, side: 12 },

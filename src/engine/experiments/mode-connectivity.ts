@@ -3,8 +3,13 @@
  * θ(α) = (1 − α)·θ_A + α·θ_B. The barrier is the largest rise above the straight interpolation of
  * the end-point losses:  B = max_α [ L(θ(α)) − ((1 − α)·L(θ_A) + α·L(θ_B)) ].
  * The figure joins the two seeds of the two-cue ensemble that disagree most on cue conflicts, and
- * one seed's checkpoint at a quarter of training to its final weights.
+ * one seed's checkpoint at a quarter of training to its final weights. It joins the two seeds twice:
+ * as trained, and after seed B's hidden units are permuted to match seed A's (activation matching,
+ * Ainsworth et al. 2023), which leaves B's function unchanged. Much of a barrier between seeds can be
+ * an artefact of how the units happen to be listed (Entezari et al. 2022): after alignment, networks
+ * that compute different functions can still be joined by a straight low-loss line.
  */
+import { alignHiddenUnits } from '../analysis/permutation';
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import { type Chunk, memberParams } from '../lab';
@@ -52,6 +57,11 @@ export interface TwoSolutionsFigure {
   pair: { a: number; b: number };
   /** Training loss along seed a → seed b (final weights), at `alphas`. */
   seedsLine: Float32Array;
+  /**
+   * Training loss along seed a → seed b with b's hidden units permuted to match a's (the same
+   * function as b), at `alphas`.
+   */
+  alignedLine: Float32Array;
   /** Training loss along seed a's checkpoint → its final weights. */
   checkpointLine: Float32Array;
   checkpointStep: number;
@@ -63,8 +73,9 @@ export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
   fields,
   metrics: {
     step: 'training steps done',
-    loss: 'mean training loss across seeds',
-    barrierSeeds: 'loss barrier on the straight line between the two seeds (final weights)',
+    loss: 'mean across seeds of the training loss on the latest step’s batch, at the weights before that step’s update',
+    barrierSeeds: 'loss barrier on the straight line between the two seeds (final weights, as trained)',
+    barrierAligned: 'loss barrier on the straight line from seed A to seed B after B’s hidden units are permuted to match A’s (B’s function unchanged)',
     barrierCheckpoints: 'loss barrier between seed A at a quarter of training and its final weights',
     seedA: 'the first seed of the pair (the one siding most with x₀ unless chosen)',
     seedB: 'the second seed of the pair (the one siding least with x₀ unless chosen)',
@@ -74,11 +85,15 @@ export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
   claims: (m) => [
     ...claim(m.barrierSeeds > 0.005, `two seeds that disagree should be separated by a barrier (${m.barrierSeeds})`),
     ...claim(m.barrierSeeds > 3 * m.barrierCheckpoints, `checkpoints of one seed should be far better connected (${m.barrierCheckpoints} vs ${m.barrierSeeds})`),
+    ...claim(m.barrierAligned < m.barrierSeeds / 10, `after aligning hidden units the barrier should mostly vanish (${m.barrierAligned} vs ${m.barrierSeeds})`),
   ],
   async run(ctx) {
     const c = ctx.config;
     const alphas = lineAlphas();
-    const run = await ctx.lab.start(twoCuePlan({ ...c, varyInit: true, varyOrder: true }));
+    const plan = twoCuePlan({ ...c, varyInit: true, varyOrder: true });
+    const run = await ctx.lab.start(plan);
+    const shape = plan.spec.model;
+    if (shape.kind !== 'mlp') throw new Error('two-solutions aligns the hidden units of an MLP');
     const P = run.model.size;
     const along = async (A: Float32Array, B: Float32Array) =>
       (await run.plane('train', A, B.map((v, i) => v - A[i]), new Float32Array(P), lineCoords(alphas))).loss;
@@ -95,11 +110,21 @@ export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
     const f = await conflictAcc();
 
     const measure = async (a: number, b: number) => {
-      const seedsLine = await along(memberParams(final, a, P), memberParams(final, b, P));
+      const [A, B] = [memberParams(final, a, P), memberParams(final, b, P)];
+      const seedsLine = await along(A, B);
+      // B's hidden units matched to A's on the training inputs (inner products of activations, as Ainsworth et al.)
+      const aligned = alignHiddenUnits(shape, A, B, plan.data.X, plan.data.n).theta;
+      const alignedLine = await along(A, aligned);
       const checkpointLine = await along(memberParams(early, a, P), memberParams(final, a, P));
       ctx.report({
-        metrics: { barrierSeeds: barrierHeight(alphas, seedsLine), barrierCheckpoints: barrierHeight(alphas, checkpointLine), seedA: a, seedB: b },
-        figure: { alphas, pair: { a, b }, seedsLine, checkpointLine, checkpointStep },
+        metrics: {
+          barrierSeeds: barrierHeight(alphas, seedsLine),
+          barrierAligned: barrierHeight(alphas, alignedLine),
+          barrierCheckpoints: barrierHeight(alphas, checkpointLine),
+          seedA: a,
+          seedB: b,
+        },
+        figure: { alphas, pair: { a, b }, seedsLine, alignedLine, checkpointLine, checkpointStep },
       });
     };
     ctx.action<{ a: number; b: number }>('choose', async ({ a, b }) => {
