@@ -53,7 +53,8 @@ export function unconvergedMessage(runs: RunVerdict[]): string {
   const parts = runs.map((r) => {
     const survivors = r.members - r.diverged;
     const who = survivors === 1 ? 'the model ended' : `${r.unconverged} of ${survivors} models ended`;
-    return `at learning rate ${r.lr}, ${who} with a training loss above ${CONVERGENCE_FACTOR}× where ${survivors === 1 ? 'it' : 'they'} started (${num(r.finalLoss)} against ${num(r.startLoss)} at the start)`;
+    const loss = r.unconverged === 1 ? `${num(r.finalLoss)} against ${num(r.startLoss)}` : `median ${num(r.finalLoss)} against ${num(r.startLoss)}`;
+    return `at learning rate ${r.lr}, ${who} with a training loss above ${CONVERGENCE_FACTOR}× where ${r.unconverged === 1 ? 'it' : 'they'} started (${loss} at the start)`;
   });
   return `Training did not converge: ${parts.join('; ')}. These numbers describe a failed run, not the effect; lower the learning rate and reset.`;
 }

@@ -30,8 +30,9 @@ export interface LabHost {
  * almost zero loss are not judged on noise) ended worse than its random initialization — what a
  * step size too large for the landscape does without blowing up (learning rate 10 on the two-cue
  * task ends near 215 from 0.69). Training that works, even slowly or noisily, ends below where it
- * started; a 50% rise is far outside minibatch noise. A run did not converge when more than half of
- * its surviving members did not (a few stragglers in a large ensemble are part of the figure).
+ * started; a 50% rise is far outside minibatch noise. A run did not converge when any surviving
+ * member did not: the figure's statistics are over every survivor, so one member left at a
+ * failed run's loss already makes them a failed run's numbers.
  */
 export const CONVERGENCE_FACTOR = 1.5;
 export const CONVERGENCE_MARGIN = 1e-3;
@@ -42,7 +43,7 @@ export interface RunVerdict {
   diverged: number;
   /** Surviving members that ended far above their starting loss (see CONVERGENCE_FACTOR). */
   unconverged: number;
-  /** Median over surviving members of the full-batch training loss at the start and at the end. */
+  /** Median over the members that did not converge of their full-batch training loss at the start and at the end. */
   startLoss: number;
   finalLoss: number;
   converged: boolean;
@@ -137,9 +138,10 @@ class OrtRun implements LabRun {
     let unconverged = 0;
     for (let e = 0; e < this.members; e++) {
       if (gone.has(e) || !Number.isFinite(end[e])) continue;
+      if (end[e] <= CONVERGENCE_FACTOR * start[e] + CONVERGENCE_MARGIN) continue;
       s.push(start[e]);
       f.push(end[e]);
-      if (end[e] > CONVERGENCE_FACTOR * start[e] + CONVERGENCE_MARGIN) unconverged++;
+      unconverged++;
     }
     this.verdict = {
       members: this.members,
@@ -147,7 +149,7 @@ class OrtRun implements LabRun {
       unconverged,
       startLoss: median(s),
       finalLoss: median(f),
-      converged: 2 * unconverged <= f.length,
+      converged: unconverged === 0,
       lr: this.lrText,
     };
   }
