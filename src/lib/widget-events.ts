@@ -6,9 +6,6 @@
  */
 export type WidgetState = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'unconverged' | 'diverged' | 'error';
 
-/** States in which the run has ended (nothing more will train). */
-export const ENDED_STATES: readonly WidgetState[] = ['done', 'unconverged', 'diverged', 'error'];
-
 export interface WidgetStateEvent {
   widget: string;
   state: WidgetState;
