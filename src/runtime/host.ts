@@ -52,7 +52,10 @@ const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)
 export function unconvergedMessage(runs: RunVerdict[]): string {
   const parts = runs.map((r) => {
     const survivors = r.members - r.diverged;
-    const who = survivors === 1 ? 'the model ended' : `${r.unconverged} of ${survivors} models ended`;
+    const who =
+      survivors === 1
+        ? `the ${r.diverged ? 'one model that did not diverge' : 'model'} ended`
+        : `${r.unconverged} of the ${survivors} models${r.diverged ? ' that did not diverge' : ''} ended`;
     const loss = r.unconverged === 1 ? `${num(r.finalLoss)} against ${num(r.startLoss)}` : `median ${num(r.finalLoss)} against ${num(r.startLoss)}`;
     return `at learning rate ${r.lr}, ${who} with a training loss above ${CONVERGENCE_FACTOR}× where ${r.unconverged === 1 ? 'it' : 'they'} started (${loss} at the start)`;
   });
