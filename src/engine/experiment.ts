@@ -71,6 +71,17 @@ export function classPoints(d: { X: Float32Array; Y: Float32Array; n: number; in
   return { points, labels };
 }
 
+/**
+ * Metrics the host adds to every experiment's reports (experiments do not declare them): how many
+ * ensemble members diverged and were left out of the statistics, out of how many trained. The
+ * figure's frame says so under the figure whenever some diverged.
+ */
+export const RUN_METRICS = {
+  divergedMembers: 'ensemble members whose loss became non-finite or exploded: left out of every statistic (0 normally)',
+  trainedMembers: 'ensemble members in the runs started so far, over all of the figure’s runs',
+} as const;
+export type RunMetric = keyof typeof RUN_METRICS;
+
 export type AnyExperiment = Experiment<FieldTable, string, object>;
 export type MetricOf<E> = E extends Experiment<FieldTable, infer M, object> ? M : never;
 

@@ -37,7 +37,7 @@ export interface Chunk {
   /**
    * Training loss per member on the chunk's last step's batch, at the parameters *before* that
    * step's update (the loss the step took its gradient of): after `step` steps the parameters have
-   * moved on by one update. Measure at the current parameters with `evaluate`.
+   * moved on by one update. NaN for diverged members. Measure at the current parameters with `evaluate`.
    */
   loss: Float32Array;
 }
@@ -55,23 +55,30 @@ export interface LabRun {
   readonly spec: RunSpec;
   readonly stepsDone: number;
   /**
+   * Members that diverged so far (ascending): their loss became non-finite or grew past a million
+   * times its starting value. A diverged member is left behind — its losses, parameters,
+   * evaluations and predictions read NaN from then on — while the others train on; the shared
+   * statistics (stats.ts) skip NaN, so they are over the surviving members.
+   */
+  readonly diverged: readonly number[];
+  /**
    * Train until `step` steps are done (at most the spec's total). The host picks how many calls go
    * between two `onChunk`s (the reader's speed setting, or one call when stepping), waits there
    * while the reader has paused, and never trains past `step`: measurements at named steps land
-   * at exactly those steps. Throws DivergedError when a member's loss stops being finite.
+   * at exactly those steps. Throws DivergedError once every member has diverged.
    */
   trainTo(step: number, onChunk?: (c: Chunk) => void | Promise<void>): Promise<Chunk | null>;
-  /** All members' parameters [E × P]. */
+  /** All members' parameters [E × P] (a diverged member's row NaN). */
   params(): Promise<Float32Array>;
-  /** Loss and accuracy per member on the named sets (all of the plan's eval sets by default). */
+  /** Loss and accuracy per member on the named sets (all of the plan's eval sets by default); NaN for diverged members. */
   evaluate(sets?: string[], theta?: Float32Array): Promise<EvalResult[]>;
-  /** Outputs [E, n, out] of every member at n inputs X [n, in]. */
+  /** Outputs [E, n, out] of every member at n inputs X [n, in] (a diverged member's NaN). */
   predict(X: Float32Array, n: number, theta?: Float32Array): Promise<Float32Array>;
   /** Loss (and accuracy) on a named set at θ₀ + a·d₁ + b·d₂ for the (a, b) rows of coords [G, 2]. */
   plane(set: string, theta0: Float32Array, d1: Float32Array, d2: Float32Array, coords: Float32Array): Promise<EvalResult>;
   /** Full-batch gradients of a named set's loss at parameter points (each of length P). */
   gradients(set: string, points: Float32Array[]): Promise<Float32Array[]>;
-  /** Top Hessian eigenvalue of one member's training loss (power iteration; at `theta` if given). */
+  /** Top Hessian eigenvalue of one member's training loss (power iteration; at `theta` if given; NaN for a diverged member). */
   sharpness(member: number, opts: { iters: number; seed: number; init?: Float32Array; theta?: Float32Array }): Promise<Sharpness>;
   /** Free this run's programs (the host frees whatever is left when the experiment ends). */
   release(): Promise<void>;
@@ -82,7 +89,10 @@ export interface Lab {
   start(plan: RunPlan, opts?: RunOptions): Promise<LabRun>;
 }
 
-/** A member's loss stopped being finite: the figure ends in its `diverged` state with this message. */
+/**
+ * Every member of a run diverged (LabRun.diverged): nothing is left to measure, and the figure ends
+ * in its `diverged` state with this message. Some members diverging is not an error.
+ */
 export class DivergedError extends Error {
   constructor(
     readonly step: number,

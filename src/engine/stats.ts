@@ -1,32 +1,58 @@
-/** Summary statistics the experiments share (population standard deviation). */
+/**
+ * Summary statistics the experiments share (population standard deviation). Each runs over the
+ * finite values only: a diverged ensemble member's values are NaN (see LabRun.diverged), so every
+ * statistic leaves diverged members out without each experiment filtering them. With no finite
+ * value at all the result is NaN (argBest: −1).
+ */
+function finite(v: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) out.push(v[i]);
+  return out;
+}
+
 export function mean(v: ArrayLike<number>): number {
+  const f = finite(v);
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i];
-  return v.length ? s / v.length : NaN;
+  for (const x of f) s += x;
+  return f.length ? s / f.length : NaN;
 }
 
 export function std(v: ArrayLike<number>): number {
-  const m = mean(v);
+  const f = finite(v);
+  const m = mean(f);
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += (v[i] - m) ** 2;
-  return v.length ? Math.sqrt(s / v.length) : NaN;
+  for (const x of f) s += (x - m) ** 2;
+  return f.length ? Math.sqrt(s / f.length) : NaN;
 }
 
 export function minOf(v: ArrayLike<number>): number {
-  let m = Infinity;
-  for (let i = 0; i < v.length; i++) m = Math.min(m, v[i]);
+  let m = NaN;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]) && !(v[i] >= m)) m = v[i];
   return m;
 }
 
 export function maxOf(v: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, v[i]);
+  let m = NaN;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]) && !(v[i] <= m)) m = v[i];
   return m;
 }
 
-/** Index of the largest (or, with sign −1, smallest) value. */
+/** Median of the finite values (NaN when there are none). */
+export function median(v: ArrayLike<number>): number {
+  const f = finite(v).sort((a, b) => a - b);
+  if (!f.length) return NaN;
+  const h = f.length >> 1;
+  return f.length % 2 ? f[h] : (f[h - 1] + f[h]) / 2;
+}
+
+/** How many values are finite (the members a statistic is over). */
+export function finiteCount(v: ArrayLike<number>): number {
+  return finite(v).length;
+}
+
+/** Index of the largest (or, with sign −1, smallest) finite value; −1 when none is finite. */
 export function argBest(v: ArrayLike<number>, sign = 1): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (sign * v[i] > sign * v[best]) best = i;
+  let best = -1;
+  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i]) && (best < 0 || sign * v[i] > sign * v[best])) best = i;
   return best;
 }

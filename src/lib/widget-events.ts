@@ -1,8 +1,10 @@
 /**
  * Page-level events between widgets and exercises (the frame's data-* attributes carry the same
  * state for tests). A widget announces each state change; an exercise may ask a widget to run.
+ * 'unconverged': the run trained to its end but finished far above its starting loss (the
+ * numbers are a failed run's; the frame says "Did not converge").
  */
-export type WidgetState = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'diverged' | 'error';
+export type WidgetState = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'unconverged' | 'diverged' | 'error';
 
 export interface WidgetStateEvent {
   widget: string;

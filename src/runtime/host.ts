@@ -4,10 +4,10 @@
  * stopped). The page's worker hosts one per figure run; the Node tests use `runExperiment`, the
  * same code with nobody pausing.
  */
-import { type AnyExperiment, type ConfigFor, type Context, type Experiment, roundMetric, settingsOf } from '../engine/experiment';
+import { type AnyExperiment, type ConfigFor, type Context, type Experiment, roundMetric, type RunMetric, settingsOf } from '../engine/experiment';
 import { type FieldTable, validateConfig } from '../engine/fields';
 import { DivergedError, type LabRun, StoppedError } from '../engine/lab';
-import { OrtLab } from './lab';
+import { CONVERGENCE_FACTOR, OrtLab, type RunVerdict } from './lab';
 import { type Backend, type BackendChoice, loadOrt } from './ort';
 
 export interface HostReport {
@@ -17,8 +17,14 @@ export interface HostReport {
   progress: number;
 }
 
+/**
+ * `done` carries a verdict: 'unconverged' when a run trained to its end far above its starting
+ * loss (see CONVERGENCE_FACTOR in lab.ts), with a message saying so; the figure then shows "Did
+ * not converge", never a plain "Done".
+ */
 export type Outcome =
-  | { kind: 'done' }
+  | { kind: 'done'; verdict: 'converged' }
+  | { kind: 'done'; verdict: 'unconverged'; message: string }
   | { kind: 'diverged'; step: number; members: number[]; message: string }
   | { kind: 'error'; message: string }
   | { kind: 'stopped' };
@@ -39,6 +45,22 @@ export interface HostOptions {
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+const num = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+
+/** The reader-facing message for runs that did not converge. */
+export function unconvergedMessage(runs: RunVerdict[]): string {
+  const parts = runs.map((r) => {
+    const survivors = r.members - r.diverged;
+    const who =
+      survivors === 1
+        ? `the ${r.diverged ? 'one model that did not diverge' : 'model'} ended`
+        : `${r.unconverged} of the ${survivors} models${r.diverged ? ' that did not diverge' : ''} ended`;
+    const loss = r.unconverged === 1 ? `${num(r.finalLoss)} against ${num(r.startLoss)}` : `median ${num(r.finalLoss)} against ${num(r.startLoss)}`;
+    return `at learning rate ${r.lr}, ${who} with a training loss above ${CONVERGENCE_FACTOR}× where ${r.unconverged === 1 ? 'it' : 'they'} started (${loss} at the start)`;
+  });
+  return `Training did not converge: ${parts.join('; ')}. These numbers describe a failed run, not the effect; lower the learning rate and reset.`;
+}
 
 /**
  * Let the event loop run once (a task, not a microtask): onnxruntime's WASM calls resolve as
@@ -177,7 +199,11 @@ export class ExperimentHost {
 
   private emit(r: { metrics?: Record<string, number | undefined>; figure?: object }) {
     const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r.metrics ?? {})) if (v !== undefined) metrics[k] = roundMetric(v);
+    // a metric is a number the page prints and compares: NaN or Infinity (a statistic over no surviving member) is left out
+    for (const [k, v] of Object.entries(r.metrics ?? {})) if (v !== undefined && Number.isFinite(v)) metrics[k] = roundMetric(v);
+    const s = this.lab?.summary();
+    const run: Record<RunMetric, number> = { divergedMembers: s?.diverged ?? 0, trainedMembers: s?.members ?? 0 };
+    Object.assign(metrics, run);
     this.reportedInChunk = true;
     this.opts.events.report({ metrics, figure: (r.figure ?? {}) as Record<string, unknown>, progress: this.progress });
   }
@@ -222,7 +248,8 @@ export class ExperimentHost {
     for (let restart = false; ; restart = true) {
       try {
         await this.attempt(backend, restart);
-        return { kind: 'done' };
+        const unconverged = this.lab?.summary().unconverged ?? [];
+        return unconverged.length ? { kind: 'done', verdict: 'unconverged', message: unconvergedMessage(unconverged) } : { kind: 'done', verdict: 'converged' };
       } catch (e) {
         if (e instanceof StoppedError || this.stopped) return { kind: 'stopped' };
         if (e instanceof DivergedError) return { kind: 'diverged', step: e.step, members: e.members, message: e.message };
@@ -238,7 +265,7 @@ export class ExperimentHost {
 
 export interface ExperimentResult<M extends string, Fig> {
   outcome: Outcome;
-  metrics: Record<M, number>;
+  metrics: Record<M | RunMetric, number>;
   figure: Partial<Fig>;
   reports: HostReport[];
   host: ExperimentHost;
@@ -276,5 +303,5 @@ export async function runExperiment<F extends FieldTable, M extends string, Fig 
     },
   });
   const outcome = await host.finished;
-  return { outcome, metrics: metrics as Record<M, number>, figure: figure as Partial<Fig>, reports, host };
+  return { outcome, metrics: metrics as Record<M | RunMetric, number>, figure: figure as Partial<Fig>, reports, host };
 }

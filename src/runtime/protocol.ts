@@ -36,7 +36,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; runId: number; backend: BackendChoice; parameters: number; members: number; restart: boolean }
   | { type: 'report'; runId: number; progress: number; metrics: Record<string, number>; figure: Record<string, unknown> }
-  | { type: 'done'; runId: number }
+  /** `verdict` 'unconverged': the run trained to its end far above its starting loss; `message` says so. */
+  | { type: 'done'; runId: number; verdict: 'converged' | 'unconverged'; message?: string }
   | { type: 'diverged'; runId: number; step: number; members: number[]; message: string }
   | { type: 'error'; runId: number; message: string }
   | { type: 'notice'; runId: number; message: string }

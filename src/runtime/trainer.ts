@@ -31,16 +31,28 @@ export interface LossReading {
   loss: Float32Array;
 }
 
-/** Loss above this is treated as divergence before it overflows to Infinity. */
+/** Without a known starting loss, a loss above this is treated as divergence before it overflows to Infinity. */
 export const DIVERGENCE_LOSS = 1e8;
+/**
+ * With a member's starting loss L₀ known (setStartingLoss), its loss counts as diverged once it is
+ * above this many times max(|L₀|, 1): far past anything a run that is merely noisy or slow reaches
+ * (the run at learning rate 10 that ends at 215 from 0.69 is 300×), yet long before float32 overflows.
+ */
+export const DIVERGENCE_FACTOR = 1e6;
 
 export class Trainer {
   readonly model: Model;
   readonly members: number;
   stepsDone = 0;
   calls = 0;
-  /** Members whose loss or parameters stopped being finite. */
+  /**
+   * Members whose loss stopped being finite or exploded (see DIVERGENCE_FACTOR), ascending. Once
+   * flagged a member stays flagged: its later losses read NaN. Training goes on while any member
+   * is left (members share nothing but the program, so a diverged one cannot spoil the others).
+   */
   diverged: number[] = [];
+  /** Per member: a loss above this counts as divergence. */
+  private limit: Float64Array;
   private theta: OrtTensor;
   private state: OrtTensor | null;
   private pendingLoss: OrtTensor | null = null;
@@ -58,6 +70,7 @@ export class Trainer {
     this.members = spec.initSeeds.length;
     const E = this.members;
     const P = this.model.size;
+    this.limit = new Float64Array(E).fill(DIVERGENCE_LOSS);
     this.theta = floatTensor(opts.init ? Float32Array.from(opts.init) : initParams(this.model, spec.initSeeds), [E, P]);
     const slots = stateSlots(spec.optimizer.kind);
     this.state = slots ? floatTensor(new Float32Array(E * slots * P), [E, slots * P]) : null;
@@ -109,8 +122,23 @@ export class Trainer {
     return this.stepsDone >= this.spec.steps;
   }
 
+  /** Every member diverged: nothing is left to train. */
   get isDiverged(): boolean {
-    return this.diverged.length > 0;
+    return this.diverged.length === this.members;
+  }
+
+  /**
+   * The members' losses at their starting parameters [E]: from now on a member diverges when its
+   * loss exceeds DIVERGENCE_FACTOR × max(|L₀|, 1). A member whose starting loss is not finite is
+   * diverged from the start.
+   */
+  setStartingLoss(loss: ArrayLike<number>) {
+    const bad = new Set(this.diverged);
+    for (let e = 0; e < this.members; e++) {
+      if (Number.isFinite(loss[e])) this.limit[e] = DIVERGENCE_FACTOR * Math.max(Math.abs(loss[e]), 1);
+      else bad.add(e);
+    }
+    this.diverged = [...bad].sort((a, b) => a - b);
   }
 
   /**
@@ -155,6 +183,7 @@ export class Trainer {
   /**
    * Read the newest loss [E] (the call's last fused step, before its update) and flag members that diverged: a
    * member whose parameters stopped being finite at any fused step has a non-finite loss by then.
+   * Diverged members' losses read NaN.
    */
   private async readLoss(): Promise<LossReading | null> {
     if (this.calls === 0) return null;
@@ -162,9 +191,10 @@ export class Trainer {
       this.program instanceof CapturedProgram ? await this.program.read('loss') : Float32Array.from(await readFloats(this.pendingLoss!));
     const bad = new Set(this.diverged);
     loss.forEach((v, e) => {
-      if (!Number.isFinite(v) || v > DIVERGENCE_LOSS) bad.add(e);
+      if (!Number.isFinite(v) || Math.abs(v) > this.limit[e]) bad.add(e);
     });
     this.diverged = [...bad].sort((a, b) => a - b);
+    for (const e of this.diverged) loss[e] = NaN;
     return { step: this.stepsDone, loss };
   }
 

@@ -53,7 +53,7 @@ async function start(msg: Extract<ToWorker, { type: 'run' }>) {
   });
   hosts.set(runId, host);
   void host.finished.then((o) => {
-    if (o.kind === 'done') post({ type: 'done', runId });
+    if (o.kind === 'done') post(o.verdict === 'converged' ? { type: 'done', runId, verdict: o.verdict } : { type: 'done', runId, verdict: o.verdict, message: o.message });
     else if (o.kind === 'diverged') post({ type: 'diverged', runId, step: o.step, members: o.members, message: o.message });
     else if (o.kind === 'error') post({ type: 'error', runId, message: o.message });
     // a run that ended other than done holds nothing the reader can still use

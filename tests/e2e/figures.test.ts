@@ -7,7 +7,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settingsOf } from '../../src/engine/experiment';
+import { RUN_METRICS, settingsOf } from '../../src/engine/experiment';
 import { EXPERIMENTS } from '../../src/engine/experiments';
 import { runExperiment } from '../../src/runtime/host';
 import { builtPages, type Config, launch, openPage, waitForWidget, widgetsOn } from './browser';
@@ -48,10 +48,12 @@ for (const config of ['wasm', 'webgpu'] as Config[]) {
         const query = config === 'webgpu' ? `?backend=webgpu&${smallQuery(id)}` : '';
         const { page, errors } = await openPage(ctx, `${path}${query}#${id}`);
         await page.locator(`figure[data-widget="${id}"]`).scrollIntoViewIfNeeded();
-        const info = await waitForWidget(page, id, ['done', 'diverged', 'error'], 200_000);
+        const info = await waitForWidget(page, id, ['done', 'unconverged', 'diverged', 'error'], 200_000);
         expect(info.state, (await page.locator(`figure[data-widget="${id}"] .widget-message`).allTextContents()).join(' ')).toBe('done');
         expect(info.backend).toMatch(config === 'webgpu' ? /^Backend: WebGPU/ : /^Backend: WASM/);
-        expect(Object.keys(info.metrics).sort()).toEqual(Object.keys(e.metrics).sort());
+        // the host adds its own (RUN_METRICS: no member diverged) to every figure's
+        expect(Object.keys(info.metrics).sort()).toEqual([...Object.keys(e.metrics), ...Object.keys(RUN_METRICS)].sort());
+        expect(info.metrics.divergedMembers).toBe(0);
         for (const [k, v] of Object.entries(info.metrics)) expect(Number.isFinite(v), `${k} = ${v}`).toBe(true);
         if (config === 'wasm') expect(e.claims?.(info.metrics) ?? []).toEqual([]);
         await page.locator(`figure[data-widget="${id}"]`).screenshot({ path: `test-results/screenshots/widget-${id}-${config}.png` });
@@ -77,7 +79,7 @@ describe('the page runs what the tests run', () => {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const { page } = await openPage(ctx, `${path}?${smallQuery(id)}#${id}`);
       await page.locator(`figure[data-widget="${id}"]`).scrollIntoViewIfNeeded();
-      const info = await waitForWidget(page, id, ['done', 'diverged', 'error'], 200_000);
+      const info = await waitForWidget(page, id, ['done', 'unconverged', 'diverged', 'error'], 200_000);
       expect(info.state).toBe('done');
       for (const [k, v] of Object.entries(node.metrics as Record<string, number>)) {
         if (e.volatile?.includes(k)) continue;

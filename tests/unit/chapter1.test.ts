@@ -13,7 +13,7 @@ import { runExperiment } from '../../src/runtime/host';
 describe('chapter 1: training as algorithm search', () => {
   it('a hundred seeds: tight in distribution, wide on cue conflicts (McCoy et al. 2020)', async () => {
     const r = await runExperiment(hundredSeeds);
-    expect(r.outcome.kind).toBe('done');
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(hundredSeeds.claims!(r.metrics)).toEqual([]);
     expect(r.metrics.accMax - r.metrics.accMin).toBeLessThan(0.03);
     expect(r.metrics.x0Max - r.metrics.x0Min).toBeGreaterThan(0.6);
@@ -25,22 +25,26 @@ describe('chapter 1: training as algorithm search', () => {
 
   it('with one shared initialization and batch order every seed learns the same rule', async () => {
     const r = await runExperiment(hundredSeeds, { members: 20, varyInit: false, varyOrder: false });
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(r.metrics.x0Max - r.metrics.x0Min).toBeLessThan(0.02);
   });
 
   it('knobs: sharing the initialization removes the spread; sharing the batch order does not', async () => {
     const r = await runExperiment(pathKnobs, { members: 40 });
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(pathKnobs.claims!(r.metrics)).toEqual([]);
   });
 
   it('same fit, different extrapolation: seeds agree on the data and fan out in the gap and beyond', async () => {
     const r = await runExperiment(gapFan);
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(gapFan.claims!(r.metrics)).toEqual([]);
     expect(r.figure.curves!.length).toBe(30 * r.figure.xs!.length);
   });
 
   it('between two solutions: a loss barrier between seeds as trained, little once their units are aligned, none between checkpoints of one run (Frankle et al. 2020; Entezari et al. 2022)', async () => {
     const r = await runExperiment(twoSolutions);
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(twoSolutions.claims!(r.metrics)).toEqual([]);
     // the checkpoint lands at a quarter of training exactly, whatever the chunking
     expect(r.figure.checkpointStep).toBe(150);

@@ -13,6 +13,7 @@ import { runExperiment } from '../../src/runtime/host';
 describe('chapter 2: loss landscapes', () => {
   it('edge of stability (Cohen et al. 2021): sharpness rises to 2/η and hovers there; the loss is non-monotone', async () => {
     const r = await runExperiment(edgeOfStability);
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(edgeOfStability.claims!(r.metrics)).toEqual([]);
     expect(r.metrics.threshold).toBe(10);
     const trace = r.figure.trace!;
@@ -35,17 +36,20 @@ describe('chapter 2: loss landscapes', () => {
 
   it('with half the step size the edge moves to 2/η = 20, and the sharpness stays below it', async () => {
     const r = await runExperiment(edgeOfStability, { lr: 0.1 });
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(r.metrics.threshold).toBe(20);
     expect(r.metrics.maxSharpness).toBeLessThan(0.7 * r.metrics.threshold);
   });
 
   it('flat versus sharp (Keskar et al. 2017): a small batch at a large learning rate ends flatter than a large batch', async () => {
     const r = await runExperiment(flatSharp, { members: 2 });
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(flatSharp.claims!(r.metrics)).toEqual([]);
   });
 
   it('basins: the wide well catches more starts; with equal widths neither wins by much', async () => {
     const wide = await runExperiment(basins);
+    expect(wide.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(basins.claims!(wide.metrics)).toEqual([]);
     expect(wide.metrics.fracNarrow).toBeGreaterThan(0.02);
     expect(wide.metrics.fracNarrow + wide.metrics.fracWide + wide.metrics.fracPlateau).toBeCloseTo(1, 3);
@@ -55,11 +59,13 @@ describe('chapter 2: loss landscapes', () => {
     expect(Math.min(...starts)).toBeGreaterThanOrEqual(-3);
     expect(wide.figure.labels!.length).toBe(400);
     const equal = await runExperiment(basins, { narrow: 1, wide: 1 });
+    expect(equal.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(Math.abs(equal.metrics.fracWide - equal.metrics.fracNarrow)).toBeLessThan(0.15);
   });
 
   it('landscape: the trained weights sit at the bottom of their slice; re-slicing in PCA mode explains most of the path', async () => {
     const r = await runExperiment(landscape, { side: 24 });
+    expect(r.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(landscape.claims!(r.metrics)).toEqual([]);
     expect(r.metrics.gridPoints).toBe(576);
     expect(r.metrics.explained).toBe(0);

@@ -38,7 +38,7 @@ export function basinPlan(c: { starts: number; seed: number; narrow: number; wid
   };
 }
 
-/** Which well each final point sits in (0 narrow, 1 wide), or −1 when it is still on the plateau. */
+/** Which well each final point sits in (0 narrow, 1 wide), or −1 when it is still on the plateau (or diverged: NaN). */
 export function classifyBasins(finals: ArrayLike<number>, wells: Well[]): Int8Array {
   const n = finals.length / 2;
   const out = new Int8Array(n).fill(-1);
@@ -51,9 +51,11 @@ export function classifyBasins(finals: ArrayLike<number>, wells: Well[]): Int8Ar
   return out;
 }
 
-export function basinFractions(labels: Int8Array) {
-  const n = labels.length || 1;
-  const count = (k: number) => labels.filter((l) => l === k).length / n;
+/** Fractions of the starts in each well, over the starts that did not diverge (`diverged`: their indices). */
+export function basinFractions(labels: Int8Array, diverged: readonly number[] = []) {
+  const gone = new Set(diverged);
+  const n = labels.length - gone.size || 1;
+  const count = (k: number) => labels.filter((l, i) => l === k && !gone.has(i)).length / n;
   return { narrow: count(0), wide: count(1), plateau: count(-1) };
 }
 
@@ -102,7 +104,7 @@ export const basins = defineExperiment<BasinsFigure>()({
     await run.trainTo(c.steps, async (chunk) => {
       const positions = await run.params();
       labels = classifyBasins(positions, wells);
-      const f = basinFractions(labels);
+      const f = basinFractions(labels, run.diverged);
       ctx.report({ metrics: { step: chunk.step, starts: c.starts, fracNarrow: f.narrow, fracWide: f.wide, fracPlateau: f.plateau }, figure: { positions } });
     });
     ctx.report({ figure: { labels } });

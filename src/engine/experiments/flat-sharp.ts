@@ -105,9 +105,12 @@ export const flatSharp = defineExperiment<{ rows: FlatSharpRow[]; radii: number[
       const n = FLAT_SHARP_CONDITIONS.length;
       const run = await ctx.lab.start(flatSharpPlan(cond, c), { share: [i / n, (i + 1) / n] });
       await run.trainTo(c.steps);
+      // per seed; NaN for a diverged seed (mean skips it)
       const sharpness: number[] = [];
       for (let e = 0; e < run.members; e++) sharpness.push((await run.sharpness(e, { iters: c.iters, seed: e })).value);
-      const theta = memberParams(await run.params(), 0, run.model.size);
+      // the perturbations go around the first seed that did not diverge (a run with none left has thrown)
+      const first = Array.from({ length: run.members }, (_, e) => e).find((e) => !run.diverged.includes(e)) ?? 0;
+      const theta = memberParams(await run.params(), first, run.model.size);
       const perturbed = new Float32Array(PERTURBATION_RADII.length);
       const coords = new Float32Array(PERTURBATION_RADII.flatMap((rad) => [rad, 0]));
       const zero = new Float32Array(run.model.size);

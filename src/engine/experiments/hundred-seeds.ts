@@ -147,6 +147,7 @@ export const hundredSeeds = defineExperiment<HundredSeedsFigure>()({
     };
     ctx.action<{ member: number }>('select', async ({ member }) => {
       if (!(Number.isInteger(member) && member >= 0 && member < run.members)) throw new RangeError(`there is no seed #${member}; pick 0–${run.members - 1}`);
+      if (run.diverged.includes(member)) throw new RangeError(`seed #${member} diverged and has no boundary to draw; pick another`);
       selected = member;
       await drawBoundary();
     });

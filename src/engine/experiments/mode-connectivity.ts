@@ -129,8 +129,10 @@ export const twoSolutions = defineExperiment<TwoSolutionsFigure>()({
     };
     ctx.action<{ a: number; b: number }>('choose', async ({ a, b }) => {
       for (const s of [a, b]) if (!(Number.isInteger(s) && s >= 0 && s < run.members)) throw new RangeError(`there is no seed #${s}; pick 0–${run.members - 1}`);
+      for (const s of [a, b]) if (run.diverged.includes(s)) throw new RangeError(`seed #${s} diverged; pick another`);
       await measure(a, b);
     });
+    // argBest skips diverged seeds (their x₀-following is NaN)
     await measure(argBest(f), argBest(f, -1));
   },
 });

@@ -4,7 +4,7 @@
  * visibility (train only while on screen), permalinks, and the page events exercises listen to.
  * A view renders `figure` and `metrics` and sends the experiment's actions through `act`.
  */
-import { type ConfigFor, type Experiment, settingsOf } from '../../engine/experiment';
+import { type ConfigFor, type Experiment, type RunMetric, settingsOf } from '../../engine/experiment';
 import { defaults, type FieldTable, validateConfig, type WithSeed } from '../../engine/fields';
 import { connection, type RunHandle } from '../../runtime/client';
 import type { FromWorker } from '../../runtime/protocol';
@@ -22,7 +22,7 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   message = $state<string | null>(null);
   notices = $state<string[]>([]);
   progress = $state<number | null>(null);
-  metrics = $state.raw<Partial<Record<M | 'diverged', number>>>({});
+  metrics = $state.raw<Partial<Record<M | RunMetric | 'diverged', number>>>({});
   figure = $state.raw<Partial<Fig>>({});
   config = $state() as ConfigFor<F>;
   /** Actions in flight (a view may disable what would start another). */
@@ -44,6 +44,11 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
     if (decoded.errors.length) this.linkNotices = decoded.errors;
     else if (decoded.fromLink) this.linkNotices = ['Settings restored from the link; this replays the same run.'];
     this.notices = [...this.linkNotices];
+  }
+
+  /** The run ended with results to show (converged or not). */
+  get ended(): boolean {
+    return this.state === 'done' || this.state === 'unconverged';
   }
 
   get id(): string {
@@ -102,7 +107,9 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
         return;
       case 'done':
         this.progress = 1;
-        this.setState('done');
+        // a run that ended far above its starting loss is not "Done": the message says why
+        if (m.verdict === 'unconverged') this.message = m.message ?? 'Training did not converge.';
+        this.setState(m.verdict === 'unconverged' ? 'unconverged' : 'done');
         return;
       case 'diverged':
         this.message = m.message;
@@ -146,7 +153,7 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   }
 
   run() {
-    if (this.state === 'done' || this.state === 'diverged') this.restart();
+    if (this.ended || this.state === 'diverged') this.restart();
     else if (this.state === 'paused' && this.handle) {
       this.autoPaused = false;
       this.handle.resume();
