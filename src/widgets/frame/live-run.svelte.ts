@@ -70,11 +70,12 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
       const d = (ev as CustomEvent<WidgetCommand>).detail;
       if (d.widget !== this.id) return;
       if (d.command === 'restart') this.restart();
-      else if (d.command === 'run') this.runStated(d.settings, d.ticket);
+      else if (d.command === 'run' && d.ticket !== this.ticket) this.runStated(d.settings, d.ticket); // a repeat of the same ticket is already running
       else if (d.command === 'announce') this.announce();
     };
     addEventListener(COMMAND_EVENT, onCommand);
     const unwatch = onCommitChange(() => this.commitTick++);
+    this.announce(); // exercises that mounted first learn this figure's settings
     return () => {
       unwatch();
       removeEventListener(COMMAND_EVENT, onCommand);
