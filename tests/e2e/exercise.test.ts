@@ -1,7 +1,7 @@
 /** Exercises grade, keep progress across reloads, predict-then-run grades against the page's own run, and blocked storage is survivable. */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openPage, screenshot } from './browser';
+import { launch, openPage, screenshot, seriousA11yViolations } from './browser';
 
 const CHAPTER = '/chapters/algorithm-search/';
 
@@ -95,6 +95,7 @@ describe('exercises', () => {
     expect(await fig.locator('[data-concealed]').getAttribute('data-concealed')).toBe('true');
     expect(await fig.locator('[data-summary]').isVisible()).toBe(false);
     expect(await fig.locator('.concealed-note').textContent()).toMatch(/hidden .* until you commit your prediction/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     const readerRun = (await events()).filter((e) => e.state === 'done').at(-1)!;
     expect(readerRun.ticket).toBeNull();
 
