@@ -1,6 +1,6 @@
 /** The book's chapters in reading order, with their sections and exercises (build time only). */
 import { getCollection } from 'astro:content';
-import { exerciseIdsOf, sectionsOf } from './chapters';
+import { exerciseIdsOf, exercisesBySection, sectionsOf } from './chapters';
 
 export async function bookChapters() {
   const entries = (await getCollection('chapters')).sort((a, b) => a.data.order - b.data.order);
@@ -10,5 +10,6 @@ export async function bookChapters() {
     url: `${import.meta.env.BASE_URL}chapters/${entry.id}/`,
     sections: sectionsOf(entry.body ?? ''),
     exercises: exerciseIdsOf(entry.body ?? ''),
+    exercisesBySection: exercisesBySection(entry.body ?? ''),
   }));
 }

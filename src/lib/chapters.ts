@@ -34,6 +34,22 @@ export function exerciseIdsOf(body: string): string[] {
   return [...body.matchAll(/<Exercise\b[^>]*?\bid="([^"]+)"/g)].map((m) => m[1]);
 }
 
+/** The exercises under each section (the closest h2/h3 above them), by section id; before any heading: ''. */
+export function exercisesBySection(body: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let section = '';
+  let fenced = false;
+  for (const line of body.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (fenced) continue;
+    const h = /^(##|###)\s+(.*)$/.exec(line);
+    const tag = h ? parseHeadingTag(h[2]) : null;
+    if (tag) section = tag.id;
+    for (const m of line.matchAll(/<Exercise\b[^>]*?\bid="([^"]+)"/g)) (out[section] ??= []).push(m[1]);
+  }
+  return out;
+}
+
 /** URL slug of a chapter file: "01-algorithm-search.mdx" → "algorithm-search". */
 export function chapterSlug(fileId: string): string {
   return fileId.replace(/\.mdx?$/, '').replace(/^\d+-/, '');

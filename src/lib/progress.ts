@@ -11,7 +11,27 @@ export interface ExerciseRecord {
   correct: boolean;
   /** The reader's last answer (option index, number, or committed prediction). */
   answer?: number | string;
+  /** What the exercise showed, restored after a reload (the reader's text, pick, feedback, prediction). */
+  saved?: SavedExercise;
   updated: string;
+}
+
+/** A committed prediction: what was predicted, for which settings, and when (before the run that grades it). */
+export interface SavedPrediction {
+  value: number;
+  typed: string;
+  /** The figure settings this prediction is about (the exercise's stated settings). */
+  settings: Record<string, number | boolean | string>;
+  committed: string;
+  /** Set once a run with those settings, started after `committed`, finished and graded it. */
+  actual?: number;
+}
+
+export interface SavedExercise {
+  typed?: string;
+  choice?: number;
+  feedback?: { good: boolean; text: string };
+  prediction?: SavedPrediction;
 }
 
 export interface ProgressData {
@@ -27,7 +47,22 @@ function empty(): ProgressData {
 
 function isRecord(r: unknown): r is ExerciseRecord {
   const x = r as ExerciseRecord;
-  return !!x && typeof x === 'object' && typeof x.chapter === 'string' && typeof x.attempts === 'number' && typeof x.correct === 'boolean';
+  return (
+    !!x && typeof x === 'object' && typeof x.chapter === 'string' && typeof x.attempts === 'number' && typeof x.correct === 'boolean' &&
+    (x.saved === undefined || isSaved(x.saved))
+  );
+}
+
+function isSaved(s: unknown): s is SavedExercise {
+  const x = s as SavedExercise;
+  if (!x || typeof x !== 'object') return false;
+  if (x.typed !== undefined && typeof x.typed !== 'string') return false;
+  if (x.choice !== undefined && typeof x.choice !== 'number') return false;
+  if (x.feedback !== undefined && (typeof x.feedback !== 'object' || typeof x.feedback?.text !== 'string' || typeof x.feedback.good !== 'boolean')) return false;
+  const p = x.prediction;
+  if (p !== undefined && (typeof p !== 'object' || typeof p?.value !== 'number' || typeof p.committed !== 'string' || !p.settings || typeof p.settings !== 'object'))
+    return false;
+  return true;
 }
 
 /** Validate parsed JSON as progress data; null if it is not. */
@@ -97,18 +132,40 @@ export class ProgressStore {
     return this.data.exercises[id];
   }
 
-  record(id: string, chapter: string, correct: boolean, answer?: number | string): ExerciseRecord {
+  /** One graded attempt; `saved` (what the exercise shows) replaces the last one when given. */
+  record(id: string, chapter: string, correct: boolean, answer?: number | string, saved?: SavedExercise): ExerciseRecord {
     const prev = this.data.exercises[id];
     const rec: ExerciseRecord = {
       chapter,
       attempts: (prev?.attempts ?? 0) + 1,
       correct: correct || !!prev?.correct,
       answer,
+      saved: saved ?? prev?.saved,
       updated: new Date().toISOString(),
     };
     this.data.exercises[id] = rec;
     this.save();
     return rec;
+  }
+
+  /**
+   * Keep what an exercise shows without grading it (a committed prediction, a cleared answer): no
+   * attempt is counted, an existing mark stays.
+   */
+  keep(id: string, chapter: string, saved: SavedExercise | undefined): ExerciseRecord {
+    const prev = this.data.exercises[id];
+    const rec: ExerciseRecord = prev
+      ? { ...prev, saved, updated: new Date().toISOString() }
+      : { chapter, attempts: 0, correct: false, saved, updated: new Date().toISOString() };
+    this.data.exercises[id] = rec;
+    this.save();
+    return rec;
+  }
+
+  /** 'done' (answered correctly once), 'attempted' (graded at least once) or 'none'. */
+  mark(id: string): 'done' | 'attempted' | 'none' {
+    const r = this.data.exercises[id];
+    return r?.correct ? 'done' : r && r.attempts > 0 ? 'attempted' : 'none';
   }
 
   /** Completion of a chapter's exercises (ids known from the build). */
@@ -117,7 +174,7 @@ export class ProgressStore {
     let attempted = 0;
     for (const id of ids) {
       const r = this.data.exercises[id];
-      if (r && r.chapter === chapter) {
+      if (r && r.chapter === chapter && (r.attempts > 0 || r.correct)) {
         attempted++;
         if (r.correct) done++;
       }

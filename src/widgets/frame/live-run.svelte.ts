@@ -11,7 +11,8 @@ import type { FromWorker } from '../../runtime/protocol';
 import { copyText, toast } from '../../lib/page-chrome';
 import { decodeConfig, encodeConfig, permalink } from '../../lib/permalink';
 import { chartsSVG, download, svgToPNG, toCSV, toJSON } from './export';
-import { announceState, COMMAND_EVENT, type WidgetState } from '../../lib/widget-events';
+import { concealment, onCommitChange } from '../../lib/exercise-guard';
+import { announceState, COMMAND_EVENT, type Settings, type WidgetCommand, type WidgetState } from '../../lib/widget-events';
 
 /** Training calls per report at each speed setting. */
 const SPEED_CALLS: Record<number, number> = { 1: 1, 2: 2, 5: 6 };
@@ -30,6 +31,14 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   readonly table: WithSeed<F>;
   /** Increments with every new run: exercises grade only runs started after a prediction. */
   runNumber = 0;
+  /** The ticket of the exercise 'run' command that started this run (exercises grade only their own runs). */
+  private ticket: string | undefined;
+  private commitTick = $state(0);
+  /** Why the results are hidden (a predict exercise about these settings awaits its prediction), or null. */
+  readonly concealed = $derived.by(() => {
+    void this.commitTick;
+    return concealment(this.id, this.config as Settings);
+  });
   private handle: RunHandle | null = null;
   private autoPaused = false;
   private started = false;
@@ -67,11 +76,17 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   /** Wire page events (call from onMount); returns the cleanup. */
   mount(): () => void {
     const onCommand = (ev: Event) => {
-      const d = (ev as CustomEvent<{ widget: string; command: string }>).detail;
-      if (d.widget === this.id && d.command === 'restart') this.restart();
+      const d = (ev as CustomEvent<WidgetCommand>).detail;
+      if (d.widget !== this.id) return;
+      if (d.command === 'restart') this.restart();
+      else if (d.command === 'run' && d.ticket !== this.ticket) this.runStated(d.settings, d.ticket); // a repeat of the same ticket is already running
+      else if (d.command === 'announce') this.announce();
     };
     addEventListener(COMMAND_EVENT, onCommand);
+    const unwatch = onCommitChange(() => this.commitTick++);
+    this.announce(); // exercises that mounted first learn this figure's settings
     return () => {
+      unwatch();
       removeEventListener(COMMAND_EVENT, onCommand);
       this.handle?.stop();
     };
@@ -83,7 +98,10 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   }
 
   private announce() {
-    announceState({ widget: this.id, state: this.state, metrics: this.metrics as Record<string, number>, run: this.runNumber });
+    announceState({
+      widget: this.id, state: this.state, metrics: this.metrics as Record<string, number>, run: this.runNumber,
+      config: $state.snapshot(this.config) as Settings, ticket: this.ticket,
+    });
   }
 
   private clear() {
@@ -129,7 +147,8 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   };
 
   /** Start a fresh run with the current configuration. */
-  start(paused = false) {
+  start(paused = false, ticket?: string) {
+    this.ticket = ticket;
     this.handle?.stop();
     this.handle = null;
     this.message = null;
@@ -181,6 +200,7 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
   }
 
   reset() {
+    this.ticket = undefined;
     this.handle?.stop();
     this.handle = null;
     this.started = false;
@@ -213,6 +233,24 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
     const url = new URL(location.href);
     url.search = encodeConfig(this.id, this.table, $state.snapshot(this.config) as ConfigFor<F>, url.search);
     history.replaceState(history.state, '', url);
+  }
+
+  /**
+   * An exercise's run: its stated settings (refused, with a message, when the table does not allow
+   * them), a fresh run announced with the exercise's ticket, trained to the end even off screen.
+   */
+  runStated(settings: Settings, ticket: string) {
+    const unknown = Object.keys(settings).filter((k) => !Object.hasOwn(this.table, k)).map((k) => `There is no setting "${k}".`);
+    const bad = [...unknown, ...validateConfig(this.table, { ...($state.snapshot(this.config) as Settings), ...settings } as ConfigFor<F>)];
+    this.reset();
+    if (bad.length) {
+      this.ticket = ticket;
+      this.message = `The exercise's settings were refused: ${bad.join(' ')}`;
+      this.setState('error');
+      return;
+    }
+    Object.assign(this.config, settings);
+    this.start(false, ticket);
   }
 
   /** A setting changed in a control: apply it to this run where the experiment can, else train again. */
@@ -252,7 +290,7 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
       this.autoPaused = false;
       this.handle.resume();
       this.setState('running');
-    } else if (!v && this.state === 'running' && this.handle) {
+    } else if (!v && this.state === 'running' && this.handle && !this.ticket) {
       this.handle.pause();
       this.autoPaused = true;
       this.setState('paused');
