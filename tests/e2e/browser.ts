@@ -3,6 +3,8 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { settingsOf } from '../../src/engine/experiment';
+import { EXPERIMENTS } from '../../src/engine/experiments';
 
 export type Config = 'webgpu' | 'wasm';
 export const CONFIGS: Config[] = ['webgpu', 'wasm'];
@@ -120,4 +122,25 @@ export function builtPages(): string[] {
 export function widgetsOn(path: string): string[] {
   const html = readFileSync(`${DIST}${path.slice(1)}index.html`, 'utf8');
   return [...html.matchAll(/data-widget="([^"]+)"/g)].map((m) => m[1]);
+}
+
+/** A figure's small configuration (its experiment's `small`) as permalink parameters. */
+export function smallQuery(id: string): string {
+  const e = EXPERIMENTS[id];
+  const table = settingsOf(e) as Record<string, unknown>;
+  return Object.entries(e.small)
+    .filter(([k]) => Object.hasOwn(table, k))
+    .map(([k, v]) => `${id}.${k}=${typeof v === 'boolean' ? Number(v) : v}`)
+    .join('&');
+}
+
+/** Attributes of SVG elements inside `root` whose value has NaN or Infinity in it. */
+export async function nonFiniteSvgAttributes(page: Page, root = 'body'): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const bad: string[] = [];
+    for (const el of document.querySelectorAll(`${sel} svg, ${sel} svg *`)) {
+      for (const a of el.attributes) if (/NaN|Infinity/.test(a.value)) bad.push(`<${el.tagName} ${a.name}="${a.value.slice(0, 60)}">`);
+    }
+    return bad;
+  }, root);
 }

@@ -7,10 +7,10 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_METRICS, settingsOf } from '../../src/engine/experiment';
+import { RUN_METRICS } from '../../src/engine/experiment';
 import { EXPERIMENTS } from '../../src/engine/experiments';
 import { runExperiment } from '../../src/runtime/host';
-import { builtPages, type Config, launch, openPage, waitForWidget, widgetsOn } from './browser';
+import { builtPages, type Config, launch, openPage, smallQuery, waitForWidget, widgetsOn } from './browser';
 
 const FIGURES = builtPages()
   .filter((p) => p.startsWith('/chapters/'))
@@ -23,15 +23,6 @@ describe('figures and experiments', () => {
     expect(new Set(FIGURES.map((f) => f.id))).toEqual(new Set(Object.keys(EXPERIMENTS)));
   });
 });
-
-function smallQuery(id: string): string {
-  const e = EXPERIMENTS[id];
-  const table = settingsOf(e) as Record<string, unknown>;
-  return Object.entries(e.small)
-    .filter(([k]) => k in table)
-    .map(([k, v]) => `${id}.${k}=${typeof v === 'boolean' ? Number(v) : v}`)
-    .join('&');
-}
 
 for (const config of ['wasm', 'webgpu'] as Config[]) {
   describe(`figures on ${config}`, () => {

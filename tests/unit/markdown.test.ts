@@ -1,6 +1,7 @@
 /** The markdown plugins that carry the book's linking contract: stable section ids and citations. */
 import { describe, expect, it } from 'vitest';
 import { authorLine, citeLabel, endSentence } from '../../src/markdown/citations.mjs';
+import { remarkFigureNumbers } from '../../src/markdown/figure-numbers.mjs';
 import { parseHeadingTag, rehypeHeadingExtras, remarkStableHeadings } from '../../src/markdown/stable-headings.mjs';
 import { chapterSlug, exerciseIdsOf, sectionsOf } from '../../src/lib/chapters';
 
@@ -54,5 +55,26 @@ describe('citations', () => {
     expect(authorLine({ authors: ['Sepp Hochreiter', 'Jürgen Schmidhuber'] })).toBe('Authors: Sepp Hochreiter, Jürgen Schmidhuber.');
     expect(endSentence('Sharp minima can generalize for deep nets')).toBe('Sharp minima can generalize for deep nets.');
     expect(endSentence('Does it generalize?')).toBe('Does it generalize?');
+  });
+});
+
+describe('figure numbers', () => {
+  const widget = (name: string) => ({ type: 'mdxJsxFlowElement', name, attributes: [{ type: 'mdxJsxAttribute', name: 'client:visible', value: null }], children: [] });
+  const ref = (id: string) => ({ type: 'paragraph', children: [{ type: 'link', url: `#${id}`, children: [] }] });
+  const run = (children: unknown[], path = 'content/chapters/03-x.mdx') => {
+    const tree = { type: 'root', children };
+    (remarkFigureNumbers as () => (t: unknown, f: unknown) => void)()(tree, { path, data: {} });
+    return tree as unknown as { children: { attributes?: { name: string; value: unknown }[]; children: { children: { value: string }[] }[] }[] };
+  };
+
+  it('numbers live figures in reading order by the chapter prefix, and turns empty links to them into "Figure N.M"', () => {
+    const t = run([widget('HundredSeeds'), ref('edge-of-stability'), widget('EdgeOfStability')]);
+    expect(t.children[0].attributes!.find((a) => a.name === 'figure')!.value).toBe('3.1');
+    expect(t.children[2].attributes!.find((a) => a.name === 'figure')!.value).toBe('3.2');
+    expect(t.children[1].children[0].children[0].value).toBe('Figure 3.2');
+  });
+
+  it('fails the build on a reference to a figure the chapter does not have', () => {
+    expect(() => run([widget('GapFan'), ref('gap-fn')])).toThrow(/gap-fn/);
   });
 });

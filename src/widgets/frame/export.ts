@@ -59,11 +59,14 @@ export function chartsSVG(root: HTMLElement, title: string): string {
     src.forEach((el, i) => {
       const cs = getComputedStyle(el);
       const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-      (dst[i] as Element).setAttribute('style', style);
+      const d = dst[i] as Element;
+      d.setAttribute('style', style);
+      // the computed style now carries the colours; attributes naming page variables would not resolve
+      for (const a of [...d.attributes]) if (a.value.includes('var(--') || a.name === 'class') d.removeAttribute(a.name);
     });
     clone.setAttribute('x', '0');
     clone.setAttribute('y', String(y));
-    parts.push(clone.outerHTML);
+    parts.push(clone.outerHTML.replace(/<!--[^]*?-->/g, ''));
     y += svg.height.baseVal.value + 12;
   }
   const bg = getComputedStyle(root).backgroundColor || '#fff';
