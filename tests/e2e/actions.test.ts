@@ -24,15 +24,19 @@ describe('actions on a run', () => {
     // the profiles are drawn against the new extent: each spans the chart (the x-scale once stayed at ±1)
     const chart = page.locator(`figure[data-widget="${W}"] svg[aria-label="Training loss along each slice direction"]`);
     const spans = await chart.evaluate((svg) => {
-      const width = (svg as SVGSVGElement).viewBox.baseVal.width;
+      const plot = (svg.querySelector('rect[role="presentation"]') as SVGRectElement).getBBox(); // the plot area
       const paths = [...svg.querySelectorAll('path')].map((p) => (p as SVGPathElement).getBBox());
-      const ticks = [...svg.querySelectorAll('text[text-anchor="middle"]')].map((t) => (t as SVGTextElement).getBBox()); // the x-axis labels
-      return { paths: paths.map((b) => b.width / width), inside: paths.every((b) => b.x >= 0 && b.x + b.width <= width + 1), ticks: ticks.length };
+      const ticks = [...svg.querySelectorAll('g.axis')][0].querySelectorAll('text:not(.title)'); // the x-axis labels
+      return {
+        paths: paths.map((b) => b.width / plot.width),
+        inside: paths.every((b) => b.x >= plot.x - 1 && b.x + b.width <= plot.x + plot.width + 1),
+        ticks: ticks.length,
+      };
     });
     expect(spans.paths.length).toBe(2);
     for (const p of spans.paths) expect(p).toBeGreaterThan(0.8);
     expect(spans.inside).toBe(true);
-    expect(spans.ticks).toBe(3);
+    expect(spans.ticks).toBeGreaterThanOrEqual(3);
     expect(after.state).toBe('done');
     expect(after.metrics.step).toBe(200); // the same run, sliced again
     expect(after.metrics.sliceBuilt).toBe(0);

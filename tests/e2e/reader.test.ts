@@ -134,7 +134,7 @@ describe('figures as a reader sees them (WASM)', () => {
     expect(target.drawnRadius).toBeLessThan(11);
     await page.mouse.click(target.p.x, target.p.y);
     await expect.poll(() => page.locator(fig(W)).getByLabel('Inspect seed').inputValue()).toBe(String(40 + target.seed));
-    await expect.poll(() => page.locator(`${fig(W)} .inspect .meta`).textContent()).toContain(`seed ${40 + target.seed}`);
+    await expect.poll(() => page.locator(`${fig(W)} .inspect .meta`).textContent(), { timeout: 30_000 }).toContain(`seed ${40 + target.seed}`);
     await page.close();
   });
 
@@ -194,7 +194,7 @@ describe('figures as a reader sees them (WASM)', () => {
       expect(await frame.locator('.widget-message').textContent()).toMatch(/^Seed: /);
     }
     // Restore defaults: every setting back to its default, and a fresh run
-    await frame.getByRole('button', { name: /^Restore default settings/ }).click();
+    await frame.getByRole('button', { name: /^Restore defaults/ }).click();
     expect(await frame.getByLabel('Models').inputValue()).toBe(String(EXPERIMENTS[W].fields.members.default));
     expect(await frame.getByLabel('Seed', { exact: true }).inputValue()).toBe('1');
     expect(new URL(page.url()).searchParams.get(`${W}.members`)).toBe(String(EXPERIMENTS[W].fields.members.default));

@@ -36,7 +36,7 @@ describe('hundred-seeds on WASM', () => {
     expect(m.accMin).toBeGreaterThanOrEqual(0.95);
     // …wide on cue conflicts (McCoy et al. 2020 in miniature)
     expect(m.x0Max - m.x0Min).toBeGreaterThan(0.4);
-    await page.locator(`figure[data-widget="${W}"] circle`).nth(120).click();
+    await page.locator(`figure[data-widget="${W}"] circle[data-seed]`).nth(120).click({ force: true }); // the strip's hit area picks the nearest dot
     await page.locator(`figure[data-widget="${W}"] svg[aria-label^="Decision boundary"]`).waitFor();
     await page.locator(`figure[data-widget="${W}"]`).screenshot({ path: 'test-results/screenshots/widget-hundred-seeds-wasm.png' });
     expect(errors.filter((e) => !/No available adapters/.test(e))).toEqual([]);
