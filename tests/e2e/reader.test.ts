@@ -98,9 +98,9 @@ describe('figures as a reader sees them (WASM)', () => {
     await page.close();
   });
 
-  it('the same settings give the same numbers twice in one page, with pauses in the second run', async () => {
-    const W = 'edge-of-stability';
-    const { page } = await openPage(b.ctx, `/chapters/loss-landscapes/?backend=wasm&${W}.steps=300#${W}`);
+  for (const [W, query] of [['edge-of-stability', 'edge-of-stability.steps=300'], ['flat-sharp', smallQuery('flat-sharp')]]) {
+  it(`${W}: the same settings give the same numbers twice in one page, with pauses in the second run`, async () => {
+    const { page } = await openPage(b.ctx, `/chapters/loss-landscapes/?backend=wasm&${query}#${W}`);
     await page.locator(fig(W)).scrollIntoViewIfNeeded();
     const first = await waitForWidget(page, W, ENDED);
     expect(first.state).toBe('done');
@@ -117,6 +117,7 @@ describe('figures as a reader sees them (WASM)', () => {
     expect(keep(second.metrics)).toEqual(keep(first.metrics));
     await page.close();
   });
+  }
 
   it('a seed dot is picked from up to 14 px away, and the pick names the seed that trains it', async () => {
     const W = 'hundred-seeds';
