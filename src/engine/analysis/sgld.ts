@@ -34,6 +34,11 @@ export interface SgldConfig {
   burnin: number;
   /** Minibatch size (the dataset size for full-batch Langevin dynamics). */
   batch: number;
+  /**
+   * Multiplier of the noise's standard deviation (devinterp's `noise_level`): 1 is SGLD; 0 leaves
+   * the deterministic drift, gradient descent with step size ε·nβ/2 (a test of the update).
+   */
+  noiseLevel?: number;
 }
 
 /**
@@ -75,8 +80,6 @@ export interface SampleOptions {
   seed: number;
   /** Examples in the dataset the oracle indexes. */
   n: number;
-  /** Standard deviation multiplier of the noise (1 is SGLD; 0 gives the deterministic drift, for tests). */
-  noiseScale?: number;
   /** After each step (for progress, pausing, live traces): steps done, and the traces (filled up to `step`). */
   onStep?: (step: number, traces: Float32Array[]) => void | Promise<void>;
 }
@@ -96,12 +99,12 @@ export async function sampleSgld(oracle: GradientOracle, anchor: Float32Array, c
   const batches = new BatchSampler(o.n, c.batch, Array.from({ length: E }, (_, e) => o.seed * 7919 + e));
   const traces = Array.from({ length: E }, () => new Float32Array(steps));
   const noise = new Float32Array(E * P);
-  const noiseScale = o.noiseScale ?? 1;
+  const noiseLevel = c.noiseLevel ?? 1;
   for (let t = 0; t < steps; t++) {
     const { loss, grad } = await oracle(theta, batches.next(1));
     for (let e = 0; e < E; e++) {
       traces[e][t] = loss[e];
-      for (let i = 0; i < P; i++) noise[e * P + i] = noiseScale * rngs[e].normal();
+      for (let i = 0; i < P; i++) noise[e * P + i] = noiseLevel * rngs[e].normal();
     }
     sgldStep(theta, grad, anchor, noise, c);
     await o.onStep?.(t + 1, traces);

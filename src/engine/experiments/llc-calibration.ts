@@ -40,7 +40,6 @@ const fields = {
       { value: '1,2', label: '1, 2 (λ = 1/4)' },
       { value: '1,3', label: '1, 3 (λ = 1/6)' },
       { value: '1,4', label: '1, 4 (λ = 1/8)' },
-      { value: '2,2', label: '2, 2 (λ = 1/4, multiplicity 2)' },
     ],
   },
   dims: {
