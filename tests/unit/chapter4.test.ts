@@ -5,7 +5,8 @@
  * Watanabe 2005) — at the calibrated default hyperparameters.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConfigFor } from '../../src/engine/experiment';
+import { type ConfigFor, settingsOf } from '../../src/engine/experiment';
+import { defaults } from '../../src/engine/fields';
 import { llcCalibration, tolerance } from '../../src/engine/experiments/llc-calibration';
 import { runExperiment } from '../../src/runtime/host';
 
@@ -59,5 +60,10 @@ describe('chapter 4: the local learning coefficient', () => {
     expect(pinned.metrics.relativeError).toBeLessThan(-0.4);
     const r = await runExperiment(llcCalibration, { family: 'dln', dims: '4,2,4', rank: 3 });
     expect(r.outcome.kind).toBe('error');
+    if (r.outcome.kind === 'error') expect(r.outcome.message).toMatch(/teacher rank 3/);
+    // the frame's training-data view asks for the data at any settings: it says why there is none
+    const table = defaults(settingsOf(llcCalibration));
+    expect(llcCalibration.trainingData!({ ...table, dims: '4,2,4', rank: 3 }).note).toMatch(/^No data: teacher rank 3/);
+    expect(llcCalibration.trainingData!(table).note).toMatch(/1000 training examples/);
   });
 });
