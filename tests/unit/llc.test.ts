@@ -5,7 +5,7 @@
  * plain-TypeScript gradient (tests/unit/llc-reference.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { chainHealth, deepLinearLambda, defaultNbeta, estimateLLC, normalCrossingLambda, reducedRankLambda, regularLambda } from '../../src/engine/analysis/llc';
+import { aoyagiLambda, chainHealth, deepLinearLambda, defaultNbeta, estimateLLC, normalCrossingLambda, reducedRankLambda, regularLambda } from '../../src/engine/analysis/llc';
 import { sampleSgld, sgldStep } from '../../src/engine/analysis/sgld';
 import { memberParams } from '../../src/engine/lab';
 import { makeRng } from '../../src/engine/random';
@@ -41,10 +41,37 @@ describe('closed forms', () => {
     expect(reducedRankLambda(5, 3, 5, 1)).toMatchObject({ lambda: 8, multiplicity: 1 });
   });
 
-  it('deep linear networks: one layer is regular, two are reduced-rank regression, deeper ones are refused', () => {
+  it('deep linear networks (Aoyagi 2024): two layers agree with Aoyagi & Watanabe (2005) in all 1,127 cases up to width 7', () => {
+    let cases = 0;
+    for (let M = 1; M <= 7; M++) {
+      for (let H = 1; H <= 7; H++) {
+        for (let N = 1; N <= 7; N++) {
+          for (let r = 0; r <= Math.min(M, H, N); r++) {
+            const two = reducedRankLambda(M, H, N, r);
+            const deep = aoyagiLambda([M, H, N], r);
+            expect(deep.lambda, `${M} → ${H} → ${N}, r = ${r}`).toBeCloseTo(two.lambda, 10);
+            expect(deep.multiplicity).toBe(two.multiplicity);
+            cases++;
+          }
+        }
+      }
+    }
+    expect(cases).toBe(1127); // Σ over M, H, N ≤ 7 of (min(M, H, N) + 1)
+  });
+
+  it('deeper networks: a hidden layer as narrow as the teacher’s rank adds nothing, and depth lowers λ below d/2', () => {
+    // widths exactly r in the middle: the product is any rank-r 4 × 4 matrix, dimension r(4 + 4) − r² = 15
+    expect(deepLinearLambda([4, 3, 3, 4], 3).lambda).toBe(7.5);
+    // a full-rank square teacher: every 3 × 3 matrix, λ = 9/2, however deep
+    expect(deepLinearLambda([3, 3, 3, 3], 3).lambda).toBe(4.5);
+    // one layer is regular; more layers of the same widths keep λ below half their parameter count
     expect(deepLinearLambda([3, 4], 2).lambda).toBe(6);
+    for (const dims of [[3, 2, 2, 3], [4, 3, 3, 4], [5, 4, 3, 4, 5]]) {
+      const d = dims.slice(1).reduce((s, h, i) => s + h * dims[i], 0);
+      for (let r = 0; r <= Math.min(...dims); r++) expect(deepLinearLambda(dims, r).lambda).toBeLessThan(d / 2);
+    }
     expect(deepLinearLambda([6, 4, 6], 2).lambda).toBe(13.5);
-    expect(() => deepLinearLambda([3, 2, 2, 3], 1)).toThrow(RangeError);
+    expect(() => deepLinearLambda([3, 2, 2, 3], 3)).toThrow(RangeError);
     expect(() => reducedRankLambda(4, 2, 4, 3)).toThrow(RangeError);
   });
 });

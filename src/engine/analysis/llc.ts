@@ -15,8 +15,8 @@
  * standard deviation over chains.
  *
  * Closed forms to calibrate against: a regular model (λ = d/2), the normal-crossing model
- * (λ = 1/(2·max kᵢ)), and two-layer deep linear networks (reduced-rank regression, Aoyagi &
- * Watanabe 2005).
+ * (λ = 1/(2·max kᵢ)), and deep linear networks (two layers: reduced-rank regression, Aoyagi &
+ * Watanabe 2005; more: Aoyagi 2024).
  */
 import { normalCrossingLambda } from '../models';
 import { mean } from '../stats';
@@ -147,18 +147,53 @@ export function reducedRankLambda(M: number, H: number, N: number, r: number): L
 }
 
 /**
- * A deep linear network with layer widths `dims` (input first) at a teacher of rank r. One layer
- * (dims = [M, N]) is a regular linear map, λ = M·N/2; two layers are reduced-rank regression
- * (above). Deeper networks have a closed form too (Aoyagi 2024, "Consideration on the learning
- * efficiency of multiple-layered neural networks with linear units", Neural Networks 172), which
- * is not implemented here: asking for one is a RangeError.
+ * A deep linear network x ↦ x·W₁⋯W_L with widths H₀ (input), H₁, …, H_L (output) at a teacher of
+ * rank r ≤ min Hₖ. Aoyagi (2024), "Consideration on the learning efficiency of multiple-layered
+ * neural networks with linear units", Neural Networks 172, main theorem (as implemented by Lau et
+ * al. for their DLN experiments): with the reduced widths Mₖ = Hₖ − r, take the set S of the ℓ + 1
+ * smallest (ℓ ≥ 1) such that max S < min Sᶜ, ΣS ≥ ℓ·max S and ΣS < ℓ·min Sᶜ (conditions on Sᶜ
+ * hold vacuously when it is empty); with P = ΣS, M = ⌈P/ℓ⌉ and a = P − (M − 1)ℓ,
+ *
+ *   λ = (−r² + r(H₀ + H_L))/2 + a(ℓ − a)/(4ℓ) − (ℓ(ℓ − 1)/4)·(P/ℓ)² + ½·Σ_{i<j in S} MᵢMⱼ,
+ *
+ * with multiplicity a(ℓ − a) + 1. For two layers it agrees with Aoyagi & Watanabe (2005) in value
+ * and multiplicity (tests/unit/llc.test.ts checks every case up to width 7).
+ */
+export function aoyagiLambda(dims: readonly number[], r: number): LearningCoefficient {
+  checkWidths(dims, r, 3);
+  const reduced = dims.map((h) => h - r).sort((x, y) => x - y);
+  for (let size = 2; size <= reduced.length; size++) {
+    const S = reduced.slice(0, size);
+    const rest = reduced.slice(size);
+    const ell = size - 1;
+    const P = S.reduce((t, m) => t + m, 0);
+    const maxS = S[size - 1];
+    const minRest = rest.length ? rest[0] : Infinity;
+    if (!(maxS < minRest && P >= ell * maxS && P < ell * minRest)) continue;
+    const M = Math.ceil(P / ell);
+    const a = P - (M - 1) * ell;
+    let pairs = 0;
+    for (let i = 0; i < size; i++) for (let j = i + 1; j < size; j++) pairs += S[i] * S[j];
+    const lambda = (-r * r + r * (dims[0] + dims[dims.length - 1])) / 2 + (a * (ell - a)) / (4 * ell) - ((ell * (ell - 1)) / 4) * (P / ell) ** 2 + pairs / 2;
+    return { lambda, multiplicity: a * (ell - a) + 1, regime: `${size} of ${dims.length} reduced widths bind` };
+  }
+  throw new RangeError(`no subset of the reduced widths meets Aoyagi's conditions for widths ${dims.join(', ')} at rank ${r}`);
+}
+
+function checkWidths(dims: readonly number[], r: number, fewest: number) {
+  if (dims.length < fewest || dims.some((h) => !Number.isInteger(h) || h < 1)) throw new RangeError(`layer widths must be ${fewest} or more positive integers (got ${dims.join(', ')})`);
+  const narrowest = Math.min(...dims);
+  if (!Number.isInteger(r) || r < 0 || r > narrowest) throw new RangeError(`teacher rank ${r} must be an integer in [0, the narrowest width ${narrowest}]`);
+}
+
+/**
+ * The learning coefficient of a deep linear network with widths `dims` (input first) at a teacher
+ * of rank r: one layer is a regular linear map (λ = H₀·H₁/2), two are reduced-rank regression
+ * (with its named regimes), more take Aoyagi's (2024) theorem.
  */
 export function deepLinearLambda(dims: readonly number[], r: number): LearningCoefficient {
-  if (dims.length === 2) {
-    const [M, N] = dims;
-    if (!(r >= 0 && r <= Math.min(M, N))) throw new RangeError(`teacher rank ${r} must be in [0, ${Math.min(M, N)}]`);
-    return { lambda: regularLambda(M * N), multiplicity: 1, regime: 'one layer: regular' };
-  }
+  checkWidths(dims, r, 2);
+  if (dims.length === 2) return { lambda: regularLambda(dims[0] * dims[1]), multiplicity: 1, regime: 'one layer: regular' };
   if (dims.length === 3) return reducedRankLambda(dims[0], dims[1], dims[2], r);
-  throw new RangeError(`the learning coefficient of a ${dims.length - 1}-layer linear network (Aoyagi 2024) is not implemented here; use two layers`);
+  return aoyagiLambda(dims, r);
 }
