@@ -55,6 +55,13 @@ describe('chapter 4: the local learning coefficient', () => {
     expect(r.metrics.llcEstimate).toBeLessThan(0.75 * 24);
   });
 
+  it('a three-layer linear network (4 → 3 → 3 → 4, teacher rank 1, λ = 5.5 by Aoyagi 2024): within 40%, well below d/2 = 16.5', async () => {
+    const r = await calibrate({ family: 'dln', dims: '4,3,3,4', rank: 1 });
+    expect(r.metrics.llcTrue).toBe(5.5);
+    expect(Math.abs(r.metrics.relativeError)).toBeLessThan(tolerance('dln'));
+    expect(r.metrics.llcEstimate).toBeLessThan(0.5 * 16.5);
+  });
+
   it('too large a localization γ biases λ̂ down; a teacher rank the widths cannot hold is an error, not a crash', async () => {
     const pinned = await calibrate({ family: 'regular', d: 6, gamma: 1000, draws: 1000, burnin: 200 });
     expect(pinned.metrics.relativeError).toBeLessThan(-0.4);

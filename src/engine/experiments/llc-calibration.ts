@@ -4,11 +4,11 @@
  * beside the true λ of three families of models:
  *   regular          linear regression in d dimensions, λ = d/2 (Watanabe 2009);
  *   normal-crossing  f(x; w) = x·Πwᵢ^{kᵢ} at w* = 0 with data from f = 0, λ = 1/(2·max kᵢ);
- *   dln              a two-layer linear network M → H → N at a teacher of rank r, λ from Aoyagi &
- *                    Watanabe (2005) (reduced-rank regression).
+ *   dln              a deep linear network (widths `dims`) at a teacher of rank r: λ from Aoyagi &
+ *                    Watanabe (2005) for two layers (reduced-rank regression), Aoyagi (2024) for more.
  * Data: x ~ N(0, I) (normal crossing: N(0, 2²), as devinterp's tests), y = teacher(x) + noise, MSE
  * loss (mean over rows and outputs, as devinterp's `evaluate_mse`). w*: the teacher (a factorization
- * of it, padded with zeros, for the DLN), then full-batch gradient descent to the empirical minimum
+ * of it through the layers, padded with zeros, for the DLN), then full-batch gradient descent to the empirical minimum
  * near it. The defaults (ε = 10⁻³, γ = 1, nβ = 145 ≈ n/log n at n = 1000, 4 chains, 1000 burn-in
  * steps, 4000 draws, full batch) were calibrated so that λ̂ lands within 20% of d/2 and within 40%
  * of the singular families' λ; the prose discusses how γ, ε and nβ move it.
@@ -51,6 +51,8 @@ const fields = {
       { value: '4,2,4', label: '4 → 2 → 4' },
       { value: '6,4,6', label: '6 → 4 → 6' },
       { value: '4,3,8', label: '4 → 3 → 8' },
+      { value: '3,2,2,3', label: '3 → 2 → 2 → 3' },
+      { value: '4,3,3,4', label: '4 → 3 → 3 → 4' },
     ],
   },
   rank: { kind: 'int', default: 1, min: 0, max: 4, label: 'Teacher rank (DLN)' },
@@ -136,24 +138,32 @@ export function calibrationProblem(c: { family: string; d: number; k: string; di
       Y[s * N + j] = y;
     }
   }
-  let start: Float32Array;
-  if (family === 'regular') start = Float32Array.from(teacher);
-  else {
-    // W₀ [M, H] = [u₁ … u_r 0 …], W₁ [H, N] = [v₁ᵀ; …; v_rᵀ; 0]: W₀·W₁ = T, the mlp's layout
-    const H = dims[1];
-    start = new Float32Array(M * H + H * N);
-    for (let a = 0; a < r; a++) {
-      for (let i = 0; i < M; i++) start[i * H + a] = u[a][i];
-      for (let j = 0; j < N; j++) start[M * H + a * N + j] = v[a][j];
-    }
-  }
   return {
     data: { X, Y, n: c.n, inDim: M, outDim: N },
     model: { kind: 'mlp', widths: dims, activation: 'linear', bias: false },
-    start,
+    start: family === 'regular' ? Float32Array.from(teacher) : factorTeacher(dims, u, v),
     truth,
   };
 }
+
+/**
+ * The teacher Σₐ uₐvₐᵀ as a product of the layers, in the mlp's layout (each Wₗ [Hₗ, Hₗ₊₁]
+ * row-major, one after another): W₁ = [u₁ … u_r 0 …], the middle layers the identity on their
+ * first r units, W_L = [v₁ᵀ; …; v_rᵀ; 0].
+ */
+function factorTeacher(dims: number[], u: Float64Array[], v: Float64Array[]): Float32Array {
+  const L = dims.length - 1;
+  const offsets = [0];
+  for (let l = 0; l < L; l++) offsets.push(offsets[l] + dims[l] * dims[l + 1]);
+  const w = new Float32Array(offsets[L]);
+  u.forEach((ua, a) => {
+    for (let i = 0; i < dims[0]; i++) w[i * dims[1] + a] = ua[i];
+    for (let l = 1; l < L - 1; l++) w[offsets[l] + a * dims[l + 1] + a] = 1;
+    for (let j = 0; j < dims[L]; j++) w[offsets[L - 1] + a * dims[L] + j] = v[a][j];
+  });
+  return w;
+}
+
 
 /** The run that finds w*: every chain's member starts at the teacher and descends the full-batch loss. */
 export function calibrationPlan(p: CalibrationProblem, chains: number, seed: number): RunPlan {
