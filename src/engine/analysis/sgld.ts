@@ -42,6 +42,19 @@ export interface SgldConfig {
 }
 
 /**
+ * Defaults calibrated on models whose λ is known (src/engine/experiments/llc-calibration.ts; tests in
+ * tests/unit/chapter4.test.ts): linear regression, normal crossing and deep linear networks with
+ * O(1) loss curvature, n = 1000 and nβ = n/log n ≈ 145. ε = 10⁻³ keeps the step's bias small:
+ * on a quadratic of curvature h, Langevin steps inflate the posterior's variance by
+ * 1/(1 − ε·nβ·h/4), about +7% for the MSE's h = 2 (3·10⁻³ read d/2 28% high). The singular
+ * models' flat valleys mix slowly — γ = 1 relaxes along them at rate εγ/2 per step — hence 1000
+ * burn-in steps and 4000 draws; a larger γ mixes faster but biases λ̂ down (Lau et al. 2023).
+ * Scale ε with 1/nβ for a sharper loss or a larger nβ. nβ has no default here: it is n/log n for
+ * the data at hand (defaultNbeta in llc.ts).
+ */
+export const SGLD_DEFAULTS = { epsilon: 1e-3, gamma: 1, chains: 4, draws: 4000, burnin: 1000 } as const satisfies Partial<SgldConfig>;
+
+/**
  * The gradient oracle: at chain parameters θ [E × P] and minibatch indices [E × B] (chain e's batch
  * in row e), the minibatch loss [E] at θ and its gradient [E × P].
  */

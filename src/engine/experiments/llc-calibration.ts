@@ -13,6 +13,7 @@
  * steps, 4000 draws, full batch) were calibrated so that λ̂ lands within 20% of d/2 and within 40%
  * of the singular families' λ; the prose discusses how γ, ε and nβ move it.
  */
+import { SGLD_DEFAULTS } from '../analysis/sgld';
 import { chainHealth, deepLinearLambda, estimateLLC, type LearningCoefficient, normalCrossingLambda, regularLambda } from '../analysis/llc';
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
@@ -56,12 +57,12 @@ const fields = {
     ],
   },
   rank: { kind: 'int', default: 1, min: 0, max: 4, label: 'Teacher rank (DLN)' },
-  epsilon: { kind: 'float', default: 1e-3, min: 1e-6, max: 0.1, label: 'Step size ε' },
-  gamma: { kind: 'float', default: 1, min: 0, max: 10000, label: 'Localization γ' },
+  epsilon: { kind: 'float', default: SGLD_DEFAULTS.epsilon, min: 1e-6, max: 0.1, label: 'Step size ε' },
+  gamma: { kind: 'float', default: SGLD_DEFAULTS.gamma, min: 0, max: 10000, label: 'Localization γ' },
   nbeta: { kind: 'float', default: 145, min: 1, max: 100000, label: 'Inverse temperature nβ (n/log n ≈ 145 at n = 1000)' },
-  chains: { kind: 'int', default: 4, min: 1, max: 16, label: 'Chains' },
-  draws: { kind: 'int', default: 4000, min: 10, max: 20000, step: 100, label: 'Draws per chain' },
-  burnin: { kind: 'int', default: 1000, min: 0, max: 10000, step: 100, label: 'Burn-in steps' },
+  chains: { kind: 'int', default: SGLD_DEFAULTS.chains, min: 1, max: 16, label: 'Chains' },
+  draws: { kind: 'int', default: SGLD_DEFAULTS.draws, min: 10, max: 20000, step: 100, label: 'Draws per chain' },
+  burnin: { kind: 'int', default: SGLD_DEFAULTS.burnin, min: 0, max: 10000, step: 100, label: 'Burn-in steps' },
   n: { kind: 'int', default: 1000, min: 50, max: 5000, step: 50, label: 'Training examples n' },
 } satisfies FieldTable;
 
