@@ -52,8 +52,13 @@ export interface Sharpness {
 
 /** SGLD chains on a run (LabRun.sgld): one chain per member. */
 export interface SgldRequest extends Omit<SgldConfig, 'chains'> {
-  /** Where the chains start and are localized, [E × P] (default: the members' current parameters). */
+  /**
+   * Where the chains start and are localized: one w* [P] that every chain starts from, or one per
+   * chain [chains × P]. Default: the members' current parameters, one chain per member.
+   */
   anchor?: Float32Array;
+  /** How many chains (default: one per row of the anchor, or one per member). */
+  chains?: number;
   /** Seeds the chains' noise and minibatch orders. */
   seed: number;
   /** The set whose loss is sampled (default 'train'). */
@@ -99,7 +104,8 @@ export interface LabRun {
   /** Top Hessian eigenvalue of one member's training loss (power iteration; at `theta` if given; NaN for a diverged member). */
   sharpness(member: number, opts: { iters: number; seed: number; init?: Float32Array; theta?: Float32Array }): Promise<Sharpness>;
   /**
-   * Run SGLD chains from the anchor, one per member, for burnin + draws steps (analysis/sgld.ts:
+   * Run SGLD chains from the anchor for burnin + draws steps, all chains in one program call per
+   * step (analysis/sgld.ts:
    * the update, the noise from the seed, minibatches from the set). Returns each chain's minibatch
    * loss at every step, for the LLC estimator (analysis/llc.ts). Pauses and reports progress like
    * training; a member's parameters are not changed.

@@ -111,13 +111,13 @@ export class Evaluator {
   }
 
   /**
-   * Every member's minibatch loss [E] and gradient [E × P] at θ [E × P], member e on the rows
-   * idx[e·B … (e+1)·B) of the set (SGLD's oracle: analysis/sgld.ts).
+   * Minibatch loss [E] and gradient [E × P] at E parameter points θ [E × P] (any E, not only the
+   * run's members), point e on the rows idx[e·B … (e+1)·B) of the set (SGLD's oracle: analysis/sgld.ts).
    */
   async batchGradients(set: EvalSet, theta: Float32Array, idx: Int32Array, batch: number): Promise<{ loss: Float32Array; grad: Float32Array }> {
     const n = set.data.n;
-    const E = this.members;
-    const program = await this.program(`batch-gradient:${set.name}:${n}:${batch}`, () =>
+    const E = theta.length / this.model.size;
+    const program = await this.program(`batch-gradient:${set.name}:${n}:${batch}:${E}`, () =>
       gradientGraph({ model: this.model, loss: set.loss, members: E, batch, data: { n } }),
     );
     const out = await program.call({ theta, X: set.data.X, Y: set.data.Y, idx });

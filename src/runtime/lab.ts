@@ -220,10 +220,16 @@ class OrtRun implements LabRun {
 
   async sgld(req: SgldRequest): Promise<SgldRun> {
     const set = this.set(req.set ?? 'train');
-    const E = this.members;
     const P = this.model.size;
-    const anchor = req.anchor ?? (await this.params());
-    if (anchor.length !== E * P) throw new RangeError(`the SGLD anchor holds ${anchor.length} numbers; ${E} chains × ${P} parameters need ${E * P}`);
+    const given = req.anchor ?? (await this.params());
+    const E = req.chains ?? given.length / P;
+    if (!(Number.isInteger(E) && E >= 1)) throw new RangeError(`SGLD needs a whole number of chains (got ${E})`);
+    let anchor = given;
+    if (given.length === P && E > 1) {
+      anchor = new Float32Array(E * P);
+      for (let e = 0; e < E; e++) anchor.set(given, e * P);
+    }
+    if (anchor.length !== E * P) throw new RangeError(`the SGLD anchor holds ${given.length} numbers: give ${P} (one w*) or ${E} chains × ${P}`);
     if (!(req.batch >= 1 && req.batch <= set.data.n)) throw new RangeError(`SGLD batch size must be between 1 and ${set.data.n}`);
     const steps = req.burnin + req.draws;
     const [from, to] = req.share ?? this.share;

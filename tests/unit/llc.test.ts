@@ -148,6 +148,10 @@ describe('SGLD', () => {
       const b = memberParams(expected, e, P);
       a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
     }
+    // one w* for several chains: every chain starts there (here, without noise, every chain is member 0's descent)
+    const fromOne = await sg.sgld({ epsilon, gamma: 0, nbeta, draws: steps, burnin: 0, batch: data.n, seed: 1, noiseLevel: 0, anchor: memberParams(start, 0, P), chains: 3 });
+    expect(fromOne.traces.length).toBe(3);
+    for (let e = 0; e < 3; e++) memberParams(fromOne.theta, e, P).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
     // the parameters moved, and the chain's first draw is the loss at the anchor
     expect(Math.max(...run.theta.map((v, i) => Math.abs(v - start[i])))).toBeGreaterThan(1e-3);
     const atStart = (await sg.evaluate(['train'], start))[0].loss;

@@ -1,6 +1,6 @@
 /**
  * Calibrating the local learning coefficient estimator (Lau et al. 2023) against closed forms:
- * SGLD chains (one per ensemble member, noise from the seed) around w*, λ̂ = nβ·(E[L_n] − L_n(w*)),
+ * SGLD chains (an ensemble axis: all chains in one program call, noise from the seed) around w*, λ̂ = nβ·(E[L_n] − L_n(w*)),
  * beside the true λ of three families of models:
  *   regular          linear regression in d dimensions, λ = d/2 (Watanabe 2009);
  *   normal-crossing  f(x; w) = x·Πwᵢ^{kᵢ} at w* = 0 with data from f = 0, λ = 1/(2·max kᵢ);
@@ -166,21 +166,17 @@ function factorTeacher(dims: number[], u: Float64Array[], v: Float64Array[]): Fl
 }
 
 
-/** The run that finds w*: every chain's member starts at the teacher and descends the full-batch loss. */
-export function calibrationPlan(p: CalibrationProblem, chains: number, seed: number): RunPlan {
-  const P = p.start.length;
-  const init = new Float32Array(chains * P);
-  for (let e = 0; e < chains; e++) init.set(p.start, e * P);
+/** The run that finds w*: one member starts at the teacher and descends the full-batch loss. */
+export function calibrationPlan(p: CalibrationProblem, seed: number): RunPlan {
   return {
     data: p.data,
-    init,
+    init: p.start,
     spec: {
       model: p.model,
       loss: 'mse',
       optimizer: { kind: 'sgd' },
       lr: FIT_LR,
-      initSeeds: Array.from({ length: chains }, (_, e) => seed + e),
-      sharedOrder: true,
+      initSeeds: [seed],
       batch: p.data.n,
       fused: 50,
       steps: FIT_STEPS,
@@ -239,9 +235,10 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
   async run(ctx) {
     const c = ctx.config;
     const problem = calibrationProblem(c);
-    const run = await ctx.lab.start(calibrationPlan(problem, c.chains, c.seed), { share: [0, 0.1] });
+    const run = await ctx.lab.start(calibrationPlan(problem, c.seed), { share: [0, 0.1] });
     await run.trainTo(FIT_STEPS);
-    const anchorLoss = (await run.evaluate(['train']))[0].loss;
+    const anchor = await run.params();
+    const anchorLoss = (await run.evaluate(['train']))[0].loss[0];
     const llcTrue = problem.truth.lambda;
     const steps = c.burnin + c.draws;
     const stride = Math.max(1, Math.ceil(steps / TRACE_POINTS));
@@ -256,7 +253,7 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
         health,
         figure: {
           steps: shown,
-          traces: traces.map((tr, e) => shown.map((t) => c.nbeta * (tr[t] - anchorLoss[e]))),
+          traces: traces.map((tr) => shown.map((t) => c.nbeta * (tr[t] - anchorLoss))),
           burnin: c.burnin,
           perChain: est.perChain,
           llcEstimate: est.mean,
@@ -270,6 +267,8 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
     };
     ctx.report({ metrics: { llcTrue } });
     const sampled = await run.sgld({
+      anchor,
+      chains: c.chains,
       epsilon: c.epsilon,
       gamma: c.gamma,
       nbeta: c.nbeta,
