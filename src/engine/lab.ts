@@ -3,6 +3,7 @@
  * implements them over onnxruntime-web, in the page's worker and in Node alike, so a protocol
  * written against this interface gives the same numbers in the book and in its tests.
  */
+import type { SgldConfig, SgldRun } from './analysis/sgld';
 import type { Model } from './models';
 import type { Dataset, EvalSet, RunSpec } from './spec';
 
@@ -49,6 +50,28 @@ export interface Sharpness {
   vector: Float32Array;
 }
 
+/** SGLD chains on a run (LabRun.sgld): one chain per member. */
+export interface SgldRequest extends Omit<SgldConfig, 'chains'> {
+  /**
+   * Where the chains start and are localized: one w* [P] that every chain starts from, or one per
+   * chain [chains × P]. Default: the members' current parameters, one chain per member.
+   */
+  anchor?: Float32Array;
+  /** How many chains (default: one per row of the anchor, or one per member). */
+  chains?: number;
+  /** Seeds the chains' noise and minibatch orders. */
+  seed: number;
+  /** The set whose loss is sampled (default 'train'). */
+  set?: string;
+  /** The part of the progress bar the chains fill (default: the run's share). */
+  share?: [number, number];
+  /** After each chunk of steps: the steps done and every chain's trace so far (for a live figure). */
+  onChunk?: (step: number, traces: Float32Array[]) => void | Promise<void>;
+}
+
+/** Steps of SGLD per "call" the host's speed setting counts (LabHost.gate). */
+export const SGLD_STEPS_PER_CALL = 50;
+
 export interface LabRun {
   readonly model: Model;
   readonly members: number;
@@ -80,6 +103,14 @@ export interface LabRun {
   gradients(set: string, points: Float32Array[]): Promise<Float32Array[]>;
   /** Top Hessian eigenvalue of one member's training loss (power iteration; at `theta` if given; NaN for a diverged member). */
   sharpness(member: number, opts: { iters: number; seed: number; init?: Float32Array; theta?: Float32Array }): Promise<Sharpness>;
+  /**
+   * Run SGLD chains from the anchor for burnin + draws steps, all chains in one program call per
+   * step (analysis/sgld.ts:
+   * the update, the noise from the seed, minibatches from the set). Returns each chain's minibatch
+   * loss at every step, for the LLC estimator (analysis/llc.ts). Pauses and reports progress like
+   * training; a member's parameters are not changed.
+   */
+  sgld(req: SgldRequest): Promise<SgldRun>;
   /** Free this run's programs (the host frees whatever is left when the experiment ends). */
   release(): Promise<void>;
 }

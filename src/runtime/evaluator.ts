@@ -110,6 +110,20 @@ export class Evaluator {
     return points.map((_, e) => Float32Array.from(g.subarray(e * P, (e + 1) * P)));
   }
 
+  /**
+   * Minibatch loss [E] and gradient [E × P] at E parameter points θ [E × P] (any E, not only the
+   * run's members), point e on the rows idx[e·B … (e+1)·B) of the set (SGLD's oracle: analysis/sgld.ts).
+   */
+  async batchGradients(set: EvalSet, theta: Float32Array, idx: Int32Array, batch: number): Promise<{ loss: Float32Array; grad: Float32Array }> {
+    const n = set.data.n;
+    const E = theta.length / this.model.size;
+    const program = await this.program(`batch-gradient:${set.name}:${n}:${batch}:${E}`, () =>
+      gradientGraph({ model: this.model, loss: set.loss, members: E, batch, data: { n } }),
+    );
+    const out = await program.call({ theta, X: set.data.X, Y: set.data.Y, idx });
+    return { loss: Float32Array.from(out.loss), grad: Float32Array.from(out.grad) };
+  }
+
   async release(): Promise<void> {
     for (const { program } of this.evals) await program.release();
     for (const p of this.programs.values()) await p.release();

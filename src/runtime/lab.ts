@@ -4,7 +4,20 @@
  * business (host.ts), reached through LabHost.
  */
 import { topHessianEigenvalue } from '../engine/analysis/hessian';
-import { type Chunk, DivergedError, type EvalResult, type Lab, type LabRun, memberParams, type RunOptions, type RunPlan, type Sharpness } from '../engine/lab';
+import { sampleSgld, type SgldRun } from '../engine/analysis/sgld';
+import {
+  type Chunk,
+  DivergedError,
+  type EvalResult,
+  type Lab,
+  type LabRun,
+  memberParams,
+  type RunOptions,
+  type RunPlan,
+  SGLD_STEPS_PER_CALL,
+  type Sharpness,
+  type SgldRequest,
+} from '../engine/lab';
 import type { Model } from '../engine/models';
 import { makeRng } from '../engine/random';
 import { median } from '../engine/stats';
@@ -203,6 +216,40 @@ class OrtRun implements LabRun {
     const theta = opts.theta ?? memberParams(await this.params(), member, this.model.size);
     const r = await topHessianEigenvalue((pts) => this.gradients('train', pts), theta, makeRng(opts.seed), { iters: opts.iters, init: opts.init });
     return { value: r.value, vector: r.vector };
+  }
+
+  async sgld(req: SgldRequest): Promise<SgldRun> {
+    const set = this.set(req.set ?? 'train');
+    const P = this.model.size;
+    const given = req.anchor ?? (await this.params());
+    const E = req.chains ?? given.length / P;
+    if (!(Number.isInteger(E) && E >= 1)) throw new RangeError(`SGLD needs a whole number of chains (got ${E})`);
+    let anchor = given;
+    if (given.length === P && E > 1) {
+      anchor = new Float32Array(E * P);
+      for (let e = 0; e < E; e++) anchor.set(given, e * P);
+    }
+    if (anchor.length !== E * P) throw new RangeError(`the SGLD anchor holds ${given.length} numbers: give ${P} (one w*) or ${E} chains × ${P}`);
+    if (!(req.batch >= 1 && req.batch <= set.data.n)) throw new RangeError(`SGLD batch size must be between 1 and ${set.data.n}`);
+    const steps = req.burnin + req.draws;
+    const [from, to] = req.share ?? this.share;
+    let left = (await this.host.gate()) * SGLD_STEPS_PER_CALL;
+    return sampleSgld(
+      (theta, idx) => this.evaluator.batchGradients(set, theta, idx, req.batch),
+      anchor,
+      { ...req, chains: E },
+      {
+        seed: req.seed,
+        n: set.data.n,
+        onStep: async (step, traces) => {
+          if (--left > 0 && step < steps) return;
+          this.host.progressed(from + ((to - from) * step) / steps);
+          await req.onChunk?.(step, traces.map((t) => t.slice(0, step)));
+          this.host.chunkEnded();
+          if (step < steps) left = (await this.host.gate()) * SGLD_STEPS_PER_CALL;
+        },
+      },
+    );
   }
 
   async release(): Promise<void> {
