@@ -69,7 +69,7 @@ const fields = {
 type Family = 'regular' | 'normal-crossing' | 'dln';
 
 /** Label noise of the regression families (its size moves w* off the teacher, not λ). */
-const NOISE = 0.5;
+export const NOISE = 0.5;
 /** Full-batch gradient descent from the teacher to the empirical minimum w*: steps and step size. */
 export const FIT_STEPS = 300;
 const FIT_LR = 0.1;
@@ -87,7 +87,7 @@ export interface CalibrationProblem {
 const parseList = (s: string) => s.split(',').map(Number);
 
 /** Orthonormal vectors v₁…v_r in ℝ^dim (Gram–Schmidt on Gaussian draws). */
-function orthonormal(rng: Rng, dim: number, r: number): Float64Array[] {
+export function orthonormal(rng: Rng, dim: number, r: number): Float64Array[] {
   const out: Float64Array[] = [];
   while (out.length < r) {
     const v = Float64Array.from({ length: dim }, () => rng.normal());
@@ -152,7 +152,7 @@ export function calibrationProblem(c: { family: string; d: number; k: string; di
  * row-major, one after another): W₁ = [u₁ … u_r 0 …], the middle layers the identity on their
  * first r units, W_L = [v₁ᵀ; …; v_rᵀ; 0].
  */
-function factorTeacher(dims: number[], u: Float64Array[], v: Float64Array[]): Float32Array {
+export function factorTeacher(dims: number[], u: Float64Array[], v: Float64Array[]): Float32Array {
   const L = dims.length - 1;
   const offsets = [0];
   for (let l = 0; l < L; l++) offsets.push(offsets[l] + dims[l] * dims[l + 1]);
