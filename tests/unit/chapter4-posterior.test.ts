@@ -50,4 +50,12 @@ describe('chapter 4: where the good parameters are', () => {
     expect(axes.metrics.volumeExponent).toBeLessThan(0.48);
     expect(axes.metrics.volumeExponent).toBeGreaterThan(0.3);
   });
+
+  it('the posterior shrinks as n^(−λ): by √10 per tenfold n on the curve, tenfold around the regular point', async () => {
+    const area = async (c: object) => (await runExperiment(posterior, c)).metrics.posteriorArea;
+    const product = (await area({ n: 100 })) / (await area({ n: 1000 }));
+    const regular = (await area({ model: 'regular', n: 10 })) / (await area({ model: 'regular', n: 100 }));
+    expect(Math.abs(product - Math.sqrt(10)) / Math.sqrt(10)).toBeLessThan(0.1);
+    expect(Math.abs(regular - 10) / 10).toBeLessThan(0.1);
+  });
 });

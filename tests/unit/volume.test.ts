@@ -62,6 +62,12 @@ describe('the tempered posterior on a grid', () => {
     expect(Math.max(...narrow.density)).toBeGreaterThan(Math.max(...wide.density));
   });
 
+  it('a Gaussian posterior exp(−n·r²) covers an effective area 2π/n', () => {
+    const side = 301;
+    const { loss, cellArea } = grid(side, 3, (a, b) => a * a + b * b);
+    for (const n of [3, 30]) expect(temperedPosterior(loss, n).effectiveCells * cellArea).toBeCloseTo((2 * Math.PI) / n, 2);
+  });
+
   it('a huge n underflows nothing but the far grid', () => {
     const { loss } = grid(51, 3, (a, b) => 1e3 + a * a + b * b);
     const p = temperedPosterior(loss, 1e6);

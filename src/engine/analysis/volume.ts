@@ -122,6 +122,12 @@ export interface GridPosterior {
   density: Float32Array;
   /** The sum of the stored densities, recomputed (1 up to rounding: a check, not a constant). */
   normalization: number;
+  /**
+   * How many cells the mass covers, 1/Σp² (the participation ratio): times the cell area, the
+   * posterior's effective area, which shrinks as n^(−λ) — volume scaling seen from the posterior.
+   * Near 1 the posterior is narrower than the grid resolves.
+   */
+  effectiveCells: number;
 }
 
 /**
@@ -136,6 +142,10 @@ export function temperedPosterior(loss: ArrayLike<number>, n: number): GridPoste
   const Z = weights.reduce((s, w) => s + w, 0);
   const density = Float32Array.from(weights, (w) => w / Z);
   let normalization = 0;
-  for (const p of density) normalization += p;
-  return { density, normalization };
+  let squares = 0;
+  for (const p of density) {
+    normalization += p;
+    squares += p * p;
+  }
+  return { density, normalization, effectiveCells: 1 / squares };
 }

@@ -105,6 +105,8 @@ export interface PosteriorFigure {
   side: number;
   /** The tempered posterior's probability per grid cell, ∝ exp(−n·(L − L_min)), summing to 1. */
   density: Float32Array;
+  /** How many grid cells the posterior's mass covers (1/Σp²): near 1 the grid cannot resolve it. */
+  effectiveCells: number;
   /** The zero-loss set (polylines, or one point for the regular model). */
   zeroSet: number[][];
   /** The sublevel areas measured, log₁₀ ε against log₁₀ V(ε), over a wider range than the fit. */
@@ -131,6 +133,8 @@ export const posterior = defineExperiment<PosteriorFigure>()({
     volumeExponent:
       'λ by volume scaling: the slope of log V(ε) against log ε, V(ε) the area where L − L_min < ε, fitted over the range the figure shades (≈ 0.5 product with a ≠ 0, ≈ 1 regular; at a = 0 the multiplicity-2 log factor bends it below 0.5)',
     normalization: 'the sum of the posterior over the grid, recomputed from the drawn densities (1 up to rounding)',
+    posteriorArea:
+      'the posterior’s effective area, (cell area)/Σp²: it shrinks as n^(−λ), by √10 per tenfold n for the product model and tenfold for the regular one',
     fitDecades: 'how many decades of ε the fit spans (log₁₀ of its largest over its smallest ε; the figure gives the range)',
   },
   small: { grid: 51 },
@@ -157,10 +161,11 @@ export const posterior = defineExperiment<PosteriorFigure>()({
     const v = volumeScaling(plane.loss, cellArea);
     const post = temperedPosterior(plane.loss, c.n);
     ctx.report({
-      metrics: { volumeExponent: v.exponent, normalization: post.normalization, fitDecades: Math.log10(v.fitTo / v.fitFrom) },
+      metrics: { volumeExponent: v.exponent, normalization: post.normalization, posteriorArea: post.effectiveCells * cellArea, fitDecades: Math.log10(v.fitTo / v.fitFrom) },
       figure: {
         side,
         density: post.density,
+        effectiveCells: post.effectiveCells,
         zeroSet: zeroLossSet(c.model, c.target),
         logEps: v.logEps,
         logArea: v.logArea,
