@@ -42,7 +42,7 @@ const fields = {
     ],
   },
   target: { kind: 'float', default: 1, min: -2, max: 2, step: 0.1, label: 'Teacher a' },
-  n: { kind: 'int', default: 100, min: 1, max: 10000, label: 'Samples n (posterior ∝ exp(−n·L))' },
+  n: { kind: 'int', default: 100, min: 1, max: 10000, label: 'n, the sample size in exp(−n·L)' },
   // odd sides put w = 0 on the grid, as the axes of minima at a = 0 need (analysis/volume.ts)
   grid: { kind: 'int', default: 201, min: 51, max: 301, step: 10, label: 'Grid points per side' },
 } satisfies FieldTable;
