@@ -30,6 +30,8 @@ describe('chapter 4: estimating the LLC of a trained network', () => {
     expect(f.steps!.at(-1)).toBeGreaterThan(2900);
     expect(f.perChain!.reduce((s, v) => s + v, 0) / 4).toBeCloseTo(f.llcMean!, 6);
     expect(f.warnings).toEqual([]);
+    expect(f.cautions).toEqual([]);
+    expect(f.sharpness).toBeGreaterThan(0);
   });
 
   it('too large a step size ε blows the chains up: flagged unhealthy with a warning per chain, the run still done', async () => {
@@ -39,6 +41,15 @@ describe('chapter 4: estimating the LLC of a trained network', () => {
     expect(r.figure.warnings!.length).toBe(4);
     expect(r.figure.warnings![0]).toMatch(/chain 1: .*non-finite|exploded|drifts/);
     expect(llcEstimator.claims!(r.metrics).length).toBeGreaterThan(0);
+  });
+
+  it('settings that bias λ̂ without breaking a chain are named: γ huge reads low, ε near the sharpest direction’s limit reads high', async () => {
+    const pinned = await runExperiment(llcEstimator, { gamma: 1000, draws: 500, burnin: 200 });
+    expect(pinned.figure.cautions!.join()).toMatch(/localization γ pins/);
+    expect(pinned.metrics.llcMean).toBeLessThan(0.6 * 2.2); // ≈ 0.74 against ≈ 2.2 at γ = 10
+    const stiff = await runExperiment(llcEstimator, { width: 32, epsilon: 0.001, draws: 300, burnin: 100 });
+    expect(stiff.figure.cautions!.join()).toMatch(/step size ε (inflates|is unstable)/);
+    expect(stiff.metrics.llcMean).toBeGreaterThan(2.2); // ≈ 5.7 where ε = 2·10⁻⁴ reads ≈ 2.3
   });
 
   it('effective-parameters at its defaults (widths 2 … 32): λ̂ far below d/2 at the widest, growing far slower than d/2', async () => {

@@ -12,7 +12,7 @@ import { defaultNbeta, regularLambda } from '../analysis/llc';
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import { sampleLlc } from './llc-chains';
-import { mlpSize, NETWORK_SGLD, networkPlan, sineTask, TASK_N, TRAIN_STEPS } from './llc-estimator';
+import { mlpSize, NETWORK_SGLD, networkPlan, settingCautions, sineTask, TASK_N, TRAIN_STEPS } from './llc-estimator';
 
 /** The widths swept: doubling from 2 up to the largest one the reader picked. */
 export function sweepWidths(maxWidth: number): number[] {
@@ -51,6 +51,8 @@ export interface EffectiveParametersFigure {
   anchorLoss: number[];
   /** One line per width whose chains failed a health check. */
   warnings: string[];
+  /** One line per width whose estimate the settings bias (llc-estimator's settingCautions: ε against that width's sharpness, γ). */
+  cautions: string[];
 }
 
 export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()({
@@ -76,7 +78,7 @@ export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()
     // d grows linearly with the width and so does the cost of a step, roughly: share the bar by d
     const cost = halfD.map((h, i) => h + 20 * (i + 1));
     const total = cost.reduce((s, v) => s + v, 0);
-    const fig: EffectiveParametersFigure = { widths, halfD, llc: widths.map(() => NaN), llcStd: widths.map(() => NaN), anchorLoss: widths.map(() => NaN), warnings: [] };
+    const fig: EffectiveParametersFigure = { widths, halfD, llc: widths.map(() => NaN), llcStd: widths.map(() => NaN), anchorLoss: widths.map(() => NaN), warnings: [], cautions: [] };
     ctx.report({ figure: { ...fig } });
     let from = 0;
     for (const [i, width] of widths.entries()) {
@@ -86,13 +88,15 @@ export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()
       await run.trainTo(TRAIN_STEPS);
       const anchor = await run.params();
       const anchorLoss = (await run.evaluate(['train']))[0].loss[0];
+      const sharpness = (await run.sharpness(0, { iters: 20, seed: c.seed })).value;
+      for (const caution of settingCautions({ ...c, nbeta }, sharpness)) fig.cautions.push(`width ${width}: ${caution}`);
       const chains = await sampleLlc(run, { anchor, anchorLoss, chains: c.chains, epsilon: c.epsilon, gamma: c.gamma, nbeta, draws: c.draws, burnin: c.burnin, batch: data.n, seed: c.seed, share: [mid, to] });
       await run.release();
       fig.llc[i] = chains.est.mean;
       fig.llcStd[i] = chains.est.std;
       fig.anchorLoss[i] = anchorLoss;
       if (!chains.healthy) fig.warnings.push(`width ${width}: ${chains.figure.warnings.join('; ')}`);
-      ctx.report({ metrics: { widths: i + 1, ratioAtMaxWidth: chains.est.mean / halfD[i] }, figure: { llc: [...fig.llc], llcStd: [...fig.llcStd], anchorLoss: [...fig.anchorLoss], warnings: [...fig.warnings] } });
+      ctx.report({ metrics: { widths: i + 1, ratioAtMaxWidth: chains.est.mean / halfD[i] }, figure: { llc: [...fig.llc], llcStd: [...fig.llcStd], anchorLoss: [...fig.anchorLoss], warnings: [...fig.warnings], cautions: [...fig.cautions] } });
       from = to;
     }
   },

@@ -86,9 +86,30 @@ export interface LlcEstimatorFigure extends ChainTraces {
   trainLoss: number[];
   /** L_n(w*), the training loss at the anchor. */
   anchorLoss: number;
+  /** The top Hessian eigenvalue of L_n at w*: the sharpest direction the chains step along. */
+  sharpness: number;
+  /** Settings the estimate is biased by (a step too large for the sharpest direction, γ too strong); empty when none. */
+  cautions: string[];
   llcMean: number;
   llcStd: number;
   halfD: number;
+}
+
+/**
+ * What the chains' health checks cannot see: a bias the settings build in. On a quadratic of
+ * curvature h the Langevin step inflates the posterior's variance by 1/(1 − ε·nβ·h/4) and is
+ * unstable once ε·nβ·h/4 ≥ 1 (sgld.ts), so the top Hessian eigenvalue at w* bounds the step; γ
+ * pins every direction whose curvature is below γ/nβ, biasing λ̂ down (Lau et al. 2023) — here
+ * γ = 100 (γ/nβ ≈ 0.7) read ~30% below γ = 10.
+ */
+export function settingCautions(c: { epsilon: number; gamma: number; nbeta: number }, sharpness: number): string[] {
+  const out: string[] = [];
+  const stiffness = (c.epsilon * c.nbeta * sharpness) / 4;
+  if (stiffness >= 1) out.push(`the step size ε is unstable along the sharpest direction (ε·nβ·h/4 = ${stiffness.toFixed(2)} ≥ 1 at curvature h = ${sharpness.toFixed(1)}): lower ε`);
+  else if (stiffness > 1 / 3) out.push(`the step size ε inflates the posterior along the sharpest direction ×${(1 / (1 - stiffness)).toFixed(2)} (curvature h = ${sharpness.toFixed(1)}): λ̂ reads high; lower ε`);
+  const soft = c.gamma / c.nbeta;
+  if (soft > 0.5) out.push(`the localization γ pins every direction of curvature below γ/nβ = ${soft.toPrecision(2)}: λ̂ reads low; lower γ`);
+  return out;
 }
 
 export const llcEstimator = defineExperiment<LlcEstimatorFigure>()({
@@ -128,6 +149,9 @@ export const llcEstimator = defineExperiment<LlcEstimatorFigure>()({
     });
     const anchor = await run.params();
     const anchorLoss = (await run.evaluate(['train']))[0].loss[0];
+    const sharpness = (await run.sharpness(0, { iters: 20, seed: c.seed })).value;
+    const cautions = settingCautions(c, sharpness);
+    ctx.report({ figure: { sharpness, cautions } });
     const figureOf = ({ est, figure }: ChainSummary): Partial<LlcEstimatorFigure> => ({ ...figure, anchorLoss, llcMean: est.mean, llcStd: est.std });
     const chains = await sampleLlc(run, {
       anchor,
