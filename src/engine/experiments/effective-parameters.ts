@@ -61,7 +61,7 @@ export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()
   fields,
   metrics: {
     widths: 'how many widths were trained and measured',
-    ratioAtMaxWidth: 'λ̂ / (d/2) at the largest width: well below 1 when most parameters are not effective',
+    ratioAtMaxWidth: 'λ̂ / (d/2) at the largest width (while the sweep runs, the widest measured so far): well below 1 when most parameters are not effective',
   },
   small: { maxWidth: '8', chains: 2, draws: 100, burnin: 50 },
   trainingData: (c) => {

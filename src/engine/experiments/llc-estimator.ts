@@ -106,7 +106,11 @@ export function settingCautions(c: { epsilon: number; gamma: number; nbeta: numb
   const out: string[] = [];
   const stiffness = (c.epsilon * c.nbeta * sharpness) / 4;
   if (stiffness >= 1) out.push(`the step size ε is unstable along the sharpest direction (ε·nβ·h/4 = ${stiffness.toFixed(2)} ≥ 1 at curvature h = ${sharpness.toFixed(1)}): lower ε`);
-  else if (stiffness > 1 / 3) out.push(`the step size ε inflates the posterior along the sharpest direction ×${(1 / (1 - stiffness)).toFixed(2)} (curvature h = ${sharpness.toFixed(1)}): λ̂ reads high; lower ε`);
+  else if (stiffness > 1 / 3) {
+    // a direction whose variance is inflated k-fold adds ½(k − 1) to λ̂ (½ is its regular share)
+    const k = 1 / (1 - stiffness);
+    out.push(`the step size ε inflates the posterior along the sharpest direction ×${k.toFixed(2)} (curvature h = ${sharpness.toFixed(1)}): λ̂ reads high, by about ${((k - 1) / 2).toFixed(2)} per direction that sharp; lower ε`);
+  }
   const soft = c.gamma / c.nbeta;
   if (soft > 0.5) out.push(`the localization γ pins every direction of curvature below γ/nβ = ${soft.toPrecision(2)}: λ̂ reads low; lower γ`);
   return out;
