@@ -14,12 +14,13 @@
  * of the singular families' λ; the prose discusses how γ, ε and nβ move it.
  */
 import { SGLD_DEFAULTS } from '../analysis/sgld';
-import { chainHealth, deepLinearLambda, estimateLLC, type LearningCoefficient, normalCrossingLambda, regularLambda } from '../analysis/llc';
+import { deepLinearLambda, type LearningCoefficient, normalCrossingLambda, regularLambda } from '../analysis/llc';
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import { makeRng, type Rng } from '../random';
 import type { Dataset, ModelSpec } from '../spec';
+import { type ChainSummary, type ChainTraces, sampleLlc } from './llc-chains';
 
 const fields = {
   family: {
@@ -73,8 +74,6 @@ export const NOISE = 0.5;
 /** Full-batch gradient descent from the teacher to the empirical minimum w*: steps and step size. */
 export const FIT_STEPS = 300;
 const FIT_LR = 0.1;
-/** The traces the figure draws hold at most this many points per chain (every k-th draw). */
-const TRACE_POINTS = 400;
 
 export interface CalibrationProblem {
   data: Dataset;
@@ -184,22 +183,13 @@ export function calibrationPlan(p: CalibrationProblem, seed: number): RunPlan {
   };
 }
 
-export interface LlcCalibrationFigure {
-  /** Step index of each plotted point (every k-th step of the chains, burn-in included). */
-  steps: number[];
-  /** Per chain, nβ·(L_t − L_n(w*)) at those steps: the quantity whose post-burn-in mean is λ̂. */
-  traces: number[][];
-  burnin: number;
-  /** λ̂ per chain. */
-  perChain: number[];
+export interface LlcCalibrationFigure extends ChainTraces {
   llcEstimate: number;
   llcStd: number;
   llcTrue: number;
   /** Which case of the closed form applies, and the multiplicity. */
   regime: string;
   multiplicity: number;
-  /** One line per unhealthy chain ("chain 2: its loss drifts upward …"); empty when all passed. */
-  warnings: string[];
 }
 
 /** The relative error a family's estimate is held to (Lau et al. 2023 report similar accuracy). */
@@ -240,34 +230,18 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
     const anchor = await run.params();
     const anchorLoss = (await run.evaluate(['train']))[0].loss[0];
     const llcTrue = problem.truth.lambda;
-    const steps = c.burnin + c.draws;
-    const stride = Math.max(1, Math.ceil(steps / TRACE_POINTS));
-    const figureOf = (traces: Float32Array[]) => {
-      const shown: number[] = [];
-      for (let t = 0; t < (traces[0]?.length ?? 0); t += stride) shown.push(t);
-      const est = estimateLLC(traces, anchorLoss, c.nbeta, c.burnin);
-      // judged once draws past the burn-in exist (a live report during the burn-in has none)
-      const health = (traces[0]?.length ?? 0) > c.burnin ? chainHealth(traces, anchorLoss, c.nbeta, c.burnin) : [];
-      return {
-        est,
-        health,
-        figure: {
-          steps: shown,
-          traces: traces.map((tr) => shown.map((t) => c.nbeta * (tr[t] - anchorLoss))),
-          burnin: c.burnin,
-          perChain: est.perChain,
-          llcEstimate: est.mean,
-          llcStd: est.std,
-          llcTrue,
-          regime: problem.truth.regime,
-          multiplicity: problem.truth.multiplicity,
-          warnings: health.filter((h) => h.reasons.length).map((h) => `chain ${h.chain + 1}: ${h.reasons.join('; ')}`),
-        },
-      };
-    };
+    const figureOf = ({ est, figure }: ChainSummary): LlcCalibrationFigure => ({
+      ...figure,
+      llcEstimate: est.mean,
+      llcStd: est.std,
+      llcTrue,
+      regime: problem.truth.regime,
+      multiplicity: problem.truth.multiplicity,
+    });
     ctx.report({ metrics: { llcTrue } });
-    const sampled = await run.sgld({
+    const chains = await sampleLlc(run, {
       anchor,
+      anchorLoss,
       chains: c.chains,
       epsilon: c.epsilon,
       gamma: c.gamma,
@@ -278,18 +252,17 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
       seed: c.seed,
       share: [0.1, 1],
       // live traces; the estimate only once draws past the burn-in exist
-      onChunk: (_step, traces) => ctx.report({ figure: figureOf(traces).figure }),
+      onChunk: (partial) => ctx.report({ figure: figureOf(partial) }),
     });
-    const { est, health, figure } = figureOf(sampled.traces);
     ctx.report({
       metrics: {
-        llcEstimate: est.mean,
-        llcStd: est.std,
+        llcEstimate: chains.est.mean,
+        llcStd: chains.est.std,
         llcTrue,
-        relativeError: (est.mean - llcTrue) / llcTrue,
-        healthy: health.every((h) => h.reasons.length === 0) ? 1 : 0,
+        relativeError: (chains.est.mean - llcTrue) / llcTrue,
+        healthy: chains.healthy ? 1 : 0,
       },
-      figure,
+      figure: figureOf(chains),
     });
   },
 });
