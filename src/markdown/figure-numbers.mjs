@@ -28,6 +28,11 @@ export function remarkFigureNumbers() {
       numbers.set(id, label);
       node.attributes.push({ type: 'mdxJsxAttribute', name: 'figure', value: label });
     });
+    // a figure's anchor is its widget id: a section with the same id would make both links ambiguous
+    visit(tree, 'heading', (node) => {
+      const id = node.data?.hProperties?.id;
+      if (id && numbers.has(id)) throw new Error(`${file.path}: section id "${id}" is also a figure's id; rename the section`);
+    });
     visit(tree, 'link', (node) => {
       if (node.children.length || !node.url.startsWith('#')) return;
       const id = node.url.slice(1);

@@ -74,6 +74,11 @@ describe('figure numbers', () => {
     expect(t.children[1].children[0].children[0].value).toBe('Figure 3.2');
   });
 
+  it('fails the build when a section and a figure share an id', () => {
+    const heading = { type: 'heading', depth: 2, data: { hProperties: { id: 'gap-fan' } }, children: [] };
+    expect(() => run([heading, widget('GapFan')])).toThrow(/also a figure/);
+  });
+
   it('fails the build on a reference to a figure the chapter does not have', () => {
     expect(() => run([widget('GapFan'), ref('gap-fn')])).toThrow(/gap-fn/);
   });

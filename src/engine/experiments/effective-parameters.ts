@@ -22,6 +22,7 @@ export function sweepWidths(maxWidth: number): number[] {
 }
 
 const fields = {
+  trainSteps: { kind: 'int', default: TRAIN_STEPS, min: 100, max: 20000, step: 100, label: 'Training steps per width' },
   maxWidth: {
     kind: 'enum',
     default: '32',
@@ -63,7 +64,7 @@ export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()
     widths: 'how many widths were trained and measured',
     ratioAtMaxWidth: 'λ̂ / (d/2) at the largest width (while the sweep runs, the widest measured so far): well below 1 when most parameters are not effective',
   },
-  small: { maxWidth: '8', chains: 2, draws: 100, burnin: 50 },
+  small: { maxWidth: '8', trainSteps: 100, chains: 2, draws: 50, burnin: 20 },
   trainingData: (c) => {
     const d = sineTask(c.seed);
     return { kind: 'curve', xs: d.X, ys: d.Y, xTitle: 'input x', yTitle: 'target y', note: `The ${d.n} training examples, the same for every width: sin(πx) plus noise.` };
@@ -84,8 +85,8 @@ export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()
     for (const [i, width] of widths.entries()) {
       const to = from + cost[i] / total;
       const mid = from + (to - from) * 0.3;
-      const run = await ctx.lab.start(networkPlan(width, data, c.seed), { share: [from, mid] });
-      await run.trainTo(TRAIN_STEPS);
+      const run = await ctx.lab.start(networkPlan(width, data, c.seed, c.trainSteps), { share: [from, mid] });
+      await run.trainTo(c.trainSteps);
       const anchor = await run.params();
       const anchorLoss = (await run.evaluate(['train']))[0].loss[0];
       const sharpness = (await run.sharpness(0, { iters: 20, seed: c.seed })).value;

@@ -72,6 +72,7 @@ export const mlpSize = (width: number) => buildModel({ kind: 'mlp', widths: [1, 
 
 const fields = {
   width: { kind: 'int', default: 8, min: 1, max: 64, label: 'Hidden units' },
+  trainSteps: { kind: 'int', default: TRAIN_STEPS, min: 100, max: 20000, step: 100, label: 'Training steps' },
   epsilon: { kind: 'float', default: NETWORK_SGLD.epsilon, min: 1e-6, max: 1, label: 'Step size ε' },
   gamma: { kind: 'float', default: NETWORK_SGLD.gamma, min: 0, max: 100000, label: 'Localization γ' },
   nbeta: { kind: 'float', default: Math.round(defaultNbeta(TASK_N)), min: 1, max: 100000, label: `Inverse temperature nβ (n/log n ≈ ${Math.round(defaultNbeta(TASK_N))} at n = ${TASK_N})` },
@@ -128,7 +129,7 @@ export const llcEstimator = defineExperiment<LlcEstimatorFigure>()({
     healthy: '1 when every chain passed its checks (finite, not drifting or exploding, λ̂ ≥ 0), else 0',
     halfD: 'd/2 for the network’s d parameters: λ of a regular model of that size (Watanabe 2009)',
   },
-  small: { width: 3, chains: 2, draws: 200, burnin: 50 },
+  small: { width: 3, trainSteps: 100, chains: 2, draws: 50, burnin: 20 },
   trainingData: (c) => {
     const d = sineTask(c.seed);
     return { kind: 'curve', xs: d.X, ys: d.Y, xTitle: 'input x', yTitle: 'target y', note: `The ${d.n} training examples: sin(πx) plus noise of standard deviation ${TASK_NOISE}.` };
@@ -143,10 +144,10 @@ export const llcEstimator = defineExperiment<LlcEstimatorFigure>()({
     const halfD = regularLambda(mlpSize(c.width));
     ctx.report({ metrics: { halfD, chains: c.chains, draws: c.draws }, figure: { halfD } });
     // training takes the first fifth of the bar: it is quick, and the chains are the figure
-    const run = await ctx.lab.start(networkPlan(c.width, data, c.seed), { share: [0, 0.2] });
+    const run = await ctx.lab.start(networkPlan(c.width, data, c.seed, c.trainSteps), { share: [0, 0.2] });
     const trainSteps: number[] = [];
     const trainLoss: number[] = [];
-    await run.trainTo(TRAIN_STEPS, async (chunk) => {
+    await run.trainTo(c.trainSteps, async (chunk) => {
       trainSteps.push(chunk.step);
       trainLoss.push(chunk.loss[0]);
       ctx.report({ figure: { trainSteps: [...trainSteps], trainLoss: [...trainLoss] } });
