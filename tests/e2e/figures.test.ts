@@ -39,7 +39,12 @@ for (const config of ['wasm', 'webgpu'] as Config[]) {
         const query = config === 'webgpu' ? `?backend=webgpu&${smallQuery(id)}` : '';
         const { page, errors } = await openPage(ctx, `${path}${query}#${id}`);
         await page.locator(`figure[data-widget="${id}"]`).scrollIntoViewIfNeeded();
+        const t0 = Date.now();
+        // the first report (a trained frame's metrics) and the end, printed as the speed report (never asserted)
+        await page.waitForFunction((w) => (document.querySelector(`[data-widget="${w}"]`) as HTMLElement).dataset.metrics !== '{}', id, { timeout: 200_000, polling: 50 });
+        const first = (Date.now() - t0) / 1000;
         const info = await waitForWidget(page, id, ['done', 'unconverged', 'diverged', 'error'], 200_000);
+        console.log(`speed ${config} ${id}: first report ${first.toFixed(1)} s, ${info.state} at ${((Date.now() - t0) / 1000).toFixed(1)} s${config === 'webgpu' ? ' (small configuration)' : ' (defaults)'}`);
         expect(info.state, (await page.locator(`figure[data-widget="${id}"] .widget-message`).allTextContents()).join(' ')).toBe('done');
         expect(info.backend).toMatch(config === 'webgpu' ? /^Backend: WebGPU/ : /^Backend: WASM/);
         // the host adds its own (RUN_METRICS: no member diverged) to every figure's
