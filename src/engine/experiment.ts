@@ -26,6 +26,11 @@ export interface Context<F extends FieldTable, M extends string, Fig> {
    * figure like the protocol's, and its promise settles the reader's request.
    */
   action<A>(name: string, handler: (args: A) => Promise<void>): void;
+  /**
+   * The run ended but what it measures cannot be trusted (every SGLD chain failed its checks, say):
+   * the figure ends "Did not converge" with this message, never a plain "Done".
+   */
+  unconverged(message: string): void;
 }
 
 export interface Experiment<F extends FieldTable = FieldTable, M extends string = string, Fig = object> {

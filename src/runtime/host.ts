@@ -19,7 +19,8 @@ export interface HostReport {
 
 /**
  * `done` carries a verdict: 'unconverged' when a run trained to its end far above its starting
- * loss (see CONVERGENCE_FACTOR in lab.ts), with a message saying so; the figure then shows "Did
+ * loss (see CONVERGENCE_FACTOR in lab.ts), or when the protocol said it cannot vouch for what it
+ * measured (Context.unconverged), with a message saying so; the figure then shows "Did
  * not converge", never a plain "Done".
  */
 export type Outcome =
@@ -96,6 +97,8 @@ export class ExperimentHost {
   private wake: (() => void) | null = null;
   private queue: { run: () => Promise<void>; reject: (e: Error) => void }[] = [];
   private actions = new Map<string, (args: unknown) => Promise<void>>();
+  /** Measurements the protocol said it cannot vouch for (Context.unconverged), this attempt. */
+  private failures: string[] = [];
   /** Actions after the protocol ended run one after another on this chain. */
   private after: Promise<void> | null = null;
   private outcome: Outcome | null = null;
@@ -236,7 +239,9 @@ export class ExperimentHost {
       lab,
       report: (r) => this.emit(r),
       action: (name, handler) => this.actions.set(name, handler as (args: unknown) => Promise<void>),
+      unconverged: (message) => this.failures.push(message),
     };
+    this.failures = [];
     await this.experiment.run(ctx);
     this.progress = 1;
   }
@@ -249,7 +254,8 @@ export class ExperimentHost {
       try {
         await this.attempt(backend, restart);
         const unconverged = this.lab?.summary().unconverged ?? [];
-        return unconverged.length ? { kind: 'done', verdict: 'unconverged', message: unconvergedMessage(unconverged) } : { kind: 'done', verdict: 'converged' };
+        const messages = [...(unconverged.length ? [unconvergedMessage(unconverged)] : []), ...this.failures];
+        return messages.length ? { kind: 'done', verdict: 'unconverged', message: messages.join(' ') } : { kind: 'done', verdict: 'converged' };
       } catch (e) {
         if (e instanceof StoppedError || this.stopped) return { kind: 'stopped' };
         if (e instanceof DivergedError) return { kind: 'diverged', step: e.step, members: e.members, message: e.message };

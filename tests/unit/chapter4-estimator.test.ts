@@ -34,9 +34,10 @@ describe('chapter 4: estimating the LLC of a trained network', () => {
     expect(f.sharpness).toBeGreaterThan(0);
   });
 
-  it('too large a step size ε blows the chains up: flagged unhealthy with a warning per chain, the run still done', async () => {
+  it('too large a step size ε blows the chains up: flagged unhealthy with a warning per chain, the run ends "Did not converge" with no estimate', async () => {
     const r = await runExperiment(llcEstimator, { epsilon: 0.01, draws: 300, burnin: 100 });
-    expect(r.outcome.kind).toBe('done');
+    if (r.outcome.kind !== 'done' || r.outcome.verdict !== 'unconverged') throw new Error(`expected unconverged, got ${JSON.stringify(r.outcome)}`);
+    expect(r.outcome.message).toMatch(/^Every SGLD chain failed its checks, so there is no estimate of λ̂ .*chain 1: .*Lower the step size ε/);
     expect(r.metrics.healthy).toBe(0);
     expect(r.figure.warnings!.length).toBe(4);
     expect(r.figure.warnings![0]).toMatch(/chain 1: .*non-finite|exploded|drifts/);

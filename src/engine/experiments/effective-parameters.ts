@@ -11,7 +11,7 @@
 import { defaultNbeta, regularLambda } from '../analysis/llc';
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
-import { sampleLlc } from './llc-chains';
+import { chainSettings, failedMeasurement, sampleLlc } from './llc-chains';
 import { mlpSize, NETWORK_SGLD, networkPlan, settingCautions, sineTask, TASK_N, TRAIN_STEPS } from './llc-estimator';
 
 /** The widths swept: doubling from 2 up to the largest one the reader picked. */
@@ -91,11 +91,13 @@ export const effectiveParameters = defineExperiment<EffectiveParametersFigure>()
       const anchorLoss = (await run.evaluate(['train']))[0].loss[0];
       const sharpness = (await run.sharpness(0, { iters: 20, seed: c.seed })).value;
       for (const caution of settingCautions({ ...c, nbeta }, sharpness)) fig.cautions.push(`width ${width}: ${caution}`);
-      const chains = await sampleLlc(run, { anchor, anchorLoss, chains: c.chains, epsilon: c.epsilon, gamma: c.gamma, nbeta, draws: c.draws, burnin: c.burnin, batch: data.n, seed: c.seed, share: [mid, to] });
+      const chains = await sampleLlc(run, { anchor, anchorLoss, ...chainSettings({ ...c, nbeta }), batch: data.n, share: [mid, to] });
       await run.release();
       fig.llc[i] = chains.est.mean;
       fig.llcStd[i] = chains.est.std;
       fig.anchorLoss[i] = anchorLoss;
+      const failed = failedMeasurement(chains, `λ̂ at width ${width}`);
+      if (failed) ctx.unconverged(failed);
       if (!chains.healthy) fig.warnings.push(`width ${width}: ${chains.figure.warnings.join('; ')}`);
       ctx.report({ metrics: { widths: i + 1, ratioAtMaxWidth: chains.est.mean / halfD[i] }, figure: { llc: [...fig.llc], llcStd: [...fig.llcStd], anchorLoss: [...fig.anchorLoss], warnings: [...fig.warnings], cautions: [...fig.cautions] } });
       from = to;

@@ -20,7 +20,7 @@ import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import { makeRng, type Rng } from '../random';
 import type { Dataset, ModelSpec } from '../spec';
-import { type ChainSummary, type ChainTraces, sampleLlc } from './llc-chains';
+import { type ChainSummary, type ChainTraces, chainSettings, failedMeasurement, sampleLlc } from './llc-chains';
 
 const fields = {
   family: {
@@ -242,14 +242,8 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
     const chains = await sampleLlc(run, {
       anchor,
       anchorLoss,
-      chains: c.chains,
-      epsilon: c.epsilon,
-      gamma: c.gamma,
-      nbeta: c.nbeta,
-      draws: c.draws,
-      burnin: c.burnin,
+      ...chainSettings(c),
       batch: problem.data.n,
-      seed: c.seed,
       share: [0.1, 1],
       // live traces; the estimate only once draws past the burn-in exist
       onChunk: (partial) => ctx.report({ figure: figureOf(partial) }),
@@ -264,5 +258,7 @@ export const llcCalibration = defineExperiment<LlcCalibrationFigure>()({
       },
       figure: figureOf(chains),
     });
+    const failed = failedMeasurement(chains);
+    if (failed) ctx.unconverged(failed);
   },
 });

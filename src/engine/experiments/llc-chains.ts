@@ -89,3 +89,18 @@ export async function sampleLlc(run: LabRun, r: LlcChainsRequest): Promise<Chain
   });
   return summarizeChains(sampled.traces, r.anchorLoss, r);
 }
+
+/** The SGLD settings every LLC figure names alike in its config, as sampleLlc takes them. */
+export function chainSettings(c: { chains: number; epsilon: number; gamma: number; nbeta: number; draws: number; burnin: number; seed: number }) {
+  return { chains: c.chains, epsilon: c.epsilon, gamma: c.gamma, nbeta: c.nbeta, draws: c.draws, burnin: c.burnin, seed: c.seed };
+}
+
+/**
+ * When no chain passed its checks there is no estimate to show, only a failed measurement: the
+ * message a figure ends on (Context.unconverged), naming what went wrong. Null while any chain passed.
+ */
+export function failedMeasurement(s: ChainSummary, what = 'λ̂'): string | null {
+  if (!s.health.length || s.health.some((h) => h.reasons.length === 0)) return null;
+  const first = s.figure.warnings[0] ?? '';
+  return `Every SGLD chain failed its checks, so there is no estimate of ${what} at these settings (${first}${s.figure.warnings.length > 1 ? '; and the others likewise' : ''}). Lower the step size ε or check γ and nβ, then run again.`;
+}

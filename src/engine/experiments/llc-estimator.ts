@@ -18,7 +18,7 @@ import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import { makeRng } from '../random';
 import { buildModel, type Dataset } from '../spec';
-import { type ChainSummary, type ChainTraces, sampleLlc } from './llc-chains';
+import { type ChainSummary, type ChainTraces, chainSettings, failedMeasurement, sampleLlc } from './llc-chains';
 
 /** Training examples of the task: n = 1000 as in the calibration, so nβ = n/log n ≈ 145 there too. */
 export const TASK_N = 1000;
@@ -161,14 +161,8 @@ export const llcEstimator = defineExperiment<LlcEstimatorFigure>()({
     const chains = await sampleLlc(run, {
       anchor,
       anchorLoss,
-      chains: c.chains,
-      epsilon: c.epsilon,
-      gamma: c.gamma,
-      nbeta: c.nbeta,
-      draws: c.draws,
-      burnin: c.burnin,
+      ...chainSettings(c),
       batch: data.n,
-      seed: c.seed,
       share: [0.2, 1],
       onChunk: (partial) => ctx.report({ figure: figureOf(partial) }),
     });
@@ -176,5 +170,7 @@ export const llcEstimator = defineExperiment<LlcEstimatorFigure>()({
       metrics: { llcMean: chains.est.mean, llcStd: chains.est.std, chains: c.chains, draws: c.draws, healthy: chains.healthy ? 1 : 0, halfD },
       figure: figureOf(chains),
     });
+    const failed = failedMeasurement(chains);
+    if (failed) ctx.unconverged(failed);
   },
 });
