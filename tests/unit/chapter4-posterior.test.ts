@@ -49,6 +49,12 @@ describe('chapter 4: where the good parameters are', () => {
     expect(axes.outcome).toEqual({ kind: 'done', verdict: 'converged' });
     expect(axes.metrics.volumeExponent).toBeLessThan(0.48);
     expect(axes.metrics.volumeExponent).toBeGreaterThan(0.3);
+    // the log–log curve is drawn there too (the grid's lattice zeros on the axes have no log), covering the fit range
+    const eps = axes.figure.logEps!;
+    expect(eps.length).toBeGreaterThan(10);
+    expect(axes.figure.logArea!.every(Number.isFinite)).toBe(true);
+    expect(eps[0]).toBeLessThanOrEqual(Math.log10(axes.figure.fitFrom!) + 1e-9);
+    expect(eps.at(-1)!).toBeGreaterThanOrEqual(Math.log10(axes.figure.fitTo!) - 1e-9);
   });
 
   it('the posterior shrinks as n^(−λ): by √10 per tenfold n on the curve, tenfold around the regular point', async () => {

@@ -104,7 +104,8 @@ export function volumeScaling(loss: ArrayLike<number>, cellArea: number, opts: V
   const logV = (eps: number) => Math.log10(countBelow(excess, eps) * cellArea);
   const fitEps = fitFrom > 0 && fitTo > fitFrom ? logSpaced(fitFrom, fitTo, opts.fitPoints) : [];
   const fit = fitLine(fitEps.map(Math.log10), fitEps.map(logV));
-  const [drawFrom, drawTo] = [epsAt(Math.min(lo, 10)), epsAt(0.5 * N)];
+  // the drawn curve starts a little below the fit, but past the lattice zeros (excess 0: no log)
+  const [drawFrom, drawTo] = [epsAt(Math.min(lo, Math.max(10, 2 * zeros))), epsAt(0.5 * N)];
   const curve = drawFrom > 0 && drawTo > drawFrom ? logSpaced(drawFrom, drawTo, opts.curvePoints) : [];
   return {
     exponent: fit.slope,
