@@ -9,6 +9,7 @@
  *
  * No experiment is declared here (the registry finds experiments by module): the figures import it.
  */
+import type { TrainingData } from '../experiment';
 import type { ConfigOf, FieldTable } from '../fields';
 import type { Lab, LabRun, RunPlan } from '../lab';
 import { buildModel, type Dataset, type ModelSpec } from '../spec';
@@ -268,4 +269,26 @@ export function embeddings(params: Float32Array, c: Pick<GrokkingConfig, 'p' | '
   if (!W0) throw new Error('grokking model has no first layer W0');
   const block = c.p * c.width;
   return { a: params.slice(W0.offset, W0.offset + block), b: params.slice(W0.offset + block, W0.offset + 2 * block) };
+}
+
+/** The split as a figure's training data: every pair (a, b) a point, coloured by the set it is in. */
+export function splitTrainingData(c: Pick<GrokkingConfig, 'p' | 'trainFraction' | 'seed'>): TrainingData {
+  const task = modularAddition(c.p, c.trainFraction, c.seed);
+  const n = c.p * c.p;
+  const points = new Float32Array(2 * n);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    points[2 * i] = Math.floor(i / c.p);
+    points[2 * i + 1] = i % c.p;
+    labels[i] = task.isTrain[i] ? 0 : 1;
+  }
+  return {
+    kind: 'classes',
+    points,
+    labels,
+    classes: ['trained on', 'held out (test)'],
+    xTitle: 'a',
+    yTitle: 'b',
+    note: `All ${n} pairs (a, b) of residues mod ${c.p}; the network learns a + b mod ${c.p} from the ${task.trainPairs.length} it is trained on and is tested on the other ${task.testPairs.length}.`,
+  };
 }
