@@ -167,9 +167,9 @@ export function columnNormsSq(theta: ArrayLike<number>, features: number, hidden
   });
 }
 
-/** k: the columns of W with ‖Wᵢ‖² ≥ ½ (NORM_THRESHOLD²), the vertices of the polygon. */
+/** k: the columns of W with ‖Wᵢ‖² ≥ ½ (‖Wᵢ‖ ≥ NORM_THRESHOLD), the vertices of the polygon. */
 export function representedFeatures(theta: ArrayLike<number>, features: number, hidden: number): number {
-  return columnNormsSq(theta, features, hidden).filter((s) => s >= NORM_THRESHOLD ** 2).length;
+  return columnNormsSq(theta, features, hidden).filter((s) => s >= 0.5).length;
 }
 
 /**
