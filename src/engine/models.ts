@@ -6,7 +6,7 @@
  * gives landscape directions and optimizer state the same flat shape.
  */
 import type { Graph, Tensor } from './graph';
-import { add, concat, exp, expand, matmul, mul, reduceSum, relu, reshape, rowDot, slice, sub, tanh } from './ops';
+import { add, concat, exp, expand, matmul, mul, reduceSum, relu, reshape, rowDot, slice, sub, tanh, transposeLast } from './ops';
 import { makeRng } from './random';
 
 export type Init =
@@ -330,4 +330,49 @@ export function normalCrossing(powers: readonly number[], initBox = 1): Model {
 /** The learning coefficient of normalCrossing(powers) at w* = 0: 1 / (2·maxᵢ kᵢ). */
 export function normalCrossingLambda(powers: readonly number[]): number {
   return 1 / (2 * Math.max(...powers));
+}
+
+export interface ToyModelOptions {
+  /** n, the number of features (input and output width). */
+  features: number;
+  /** m, the hidden dimension the features are squeezed through. */
+  hidden: number;
+  /** Standard deviation of W's initial entries (b starts at 0). Small inits start near the origin's saddle. */
+  initStd?: number;
+  /**
+   * A constant factor sᵢ on output i (default 1). With the targets scaled by the same sᵢ, the 'mse'
+   * loss (1/(B·n))·Σ(ŷ − y)² becomes (1/(B·n))·Σ sᵢ²·(x̂ᵢ − xᵢ)²: sᵢ = √(n·Iᵢ) gives Elhage et al.'s
+   * importance-weighted error Σᵢ Iᵢ(x̂ᵢ − xᵢ)² averaged over samples.
+   */
+  outScale?: number[];
+}
+
+/**
+ * The toy model of superposition (Elhage et al. 2022, "Toy Models of Superposition"): n features
+ * pass through m < n hidden dimensions and back with tied weights,
+ *   x̂ = ReLU(WᵀW·x + b),   W ∈ ℝ^{m×n}, b ∈ ℝⁿ,
+ * here on rows: x̂ = ReLU(x·Wᵀ·W + b), times outScale. Column i of W is feature i's direction in
+ * the hidden space; with two hidden dimensions the trained columns form regular k-gons (Chen et al. 2023).
+ */
+export function toyModel(opts: ToyModelOptions): Model {
+  const { features: n, hidden: m } = opts;
+  if (![n, m].every((v) => Number.isInteger(v) && v >= 1)) throw new Error(`toyModel: bad sizes ${n} features, ${m} hidden`);
+  if (opts.outScale && opts.outScale.length !== n) throw new Error(`toyModel: ${opts.outScale.length} output scales for ${n} features`);
+  const { params, size } = layoutParams([
+    { name: 'W', shape: [m, n], init: { kind: 'normal', std: opts.initStd ?? 0.1 }, isBias: false },
+    { name: 'b', shape: [1, n], init: { kind: 'constant', value: 0 }, isBias: true },
+  ]);
+  const scale = opts.outScale && opts.outScale.some((s) => s !== 1) ? opts.outScale : null;
+  return {
+    kind: `toy-${n}-${m}`,
+    inDim: n,
+    outDim: n,
+    params,
+    size,
+    forward(G, p, x) {
+      const h = matmul(G, x, transposeLast(G, p.W)); // [E, B, m]
+      const out = relu(G, add(G, matmul(G, h, p.W), p.b)); // [E, B, n]
+      return scale ? mul(G, out, G.constant(scale, [1, 1, n])) : out;
+    },
+  };
 }

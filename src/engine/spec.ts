@@ -3,7 +3,7 @@
  * permalink encodes. `buildModel` turns a spec into the Model that programs are built from.
  */
 import type { LossKind } from './losses';
-import { type Activation, type Model, mlp, normalCrossing, twoWells, type Well } from './models';
+import { type Activation, type Model, mlp, normalCrossing, toyModel, twoWells, type Well } from './models';
 import { type OptimizerConfig, validateOptimizer } from './optimizers';
 
 export type ModelSpec =
@@ -15,7 +15,8 @@ export type ModelSpec =
       bias?: boolean;
     }
   | { kind: 'two-wells'; wells: Well[]; box: number }
-  | { kind: 'normal-crossing'; powers: number[]; initBox?: number };
+  | { kind: 'normal-crossing'; powers: number[]; initBox?: number }
+  | { kind: 'toy-superposition'; features: number; hidden: number; initStd?: number; outScale?: number[] };
 
 type SpecOf<K extends ModelSpec['kind']> = Extract<ModelSpec, { kind: K }>;
 
@@ -50,6 +51,13 @@ export const MODEL_KINDS: { [K in ModelSpec['kind']]: ModelKind<K> } = {
   'normal-crossing': {
     build: (s) => normalCrossing(s.powers, s.initBox),
     examples: [{ label: 'normal crossing', spec: { kind: 'normal-crossing', powers: [1, 2] }, losses: ['mse', 'half-mse'] }],
+  },
+  'toy-superposition': {
+    build: (s) => toyModel(s),
+    examples: [
+      { label: 'toy model of superposition, 6 features in 2 dimensions', spec: { kind: 'toy-superposition', features: 6, hidden: 2 }, losses: ['mse', 'half-mse'] },
+      { label: 'toy model of superposition, weighted outputs', spec: { kind: 'toy-superposition', features: 5, hidden: 3, initStd: 0.5, outScale: [2, 1.5, 1, 0.5, 0.25] }, losses: ['mse'] },
+    ],
   },
 };
 
