@@ -272,7 +272,7 @@ export function embeddings(params: Float32Array, c: Pick<GrokkingConfig, 'p' | '
 }
 
 /** The split as a figure's training data: every pair (a, b) a point, coloured by the set it is in. */
-export function splitTrainingData(c: Pick<GrokkingConfig, 'p' | 'trainFraction' | 'seed'>): TrainingData {
+export function splitTrainingData(c: Pick<GrokkingConfig, 'p' | 'trainFraction' | 'seed'>): Extract<TrainingData, { kind: 'classes' }> {
   const task = modularAddition(c.p, c.trainFraction, c.seed);
   const n = c.p * c.p;
   const points = new Float32Array(2 * n);
