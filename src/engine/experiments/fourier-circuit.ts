@@ -1,17 +1,27 @@
 /**
  * The algorithm that emerged (Nanda et al. 2023; Gromov 2023): the grokking run of grokking.ts,
- * with the first layer's weights kept at every measurement. Row a of W0 is the embedding of the
+ * with the first layer's weights read at every measurement. Row a of W0 is the embedding of the
  * residue a (its input one-hot(a)), row p + b that of b: as functions of the residue r = 0…p−1,
- * each hidden unit's weights u_j(r), v_j(r) have a discrete Fourier transform over ℤ_p. A network
+ * hidden unit j's weights u_j(r), v_j(r) have a discrete Fourier transform over ℤ_p. A network
  * that adds mod p with the trigonometric algorithm (cos ω(a + b) = cos ωa cos ωb − sin ωa sin ωb,
- * ω = 2πk/p) needs only a few frequencies k, and Gromov shows a quadratic-activation MLP finds it.
+ * ω = 2πk/p) reads each residue through cos and sin of a few ωr, and Gromov shows a
+ * quadratic-activation MLP finds such a solution, each unit on a single frequency.
  *
- * The spectrum: for each frequency k = 1…(p−1)/2, the energy (squared norm) of the embeddings
- * along cos(2πkr/p) and sin(2πkr/p) together, summed over hidden units and over both embeddings
- * (a and b): E_k = (2/p)·Σ_j |û_j(k)|² + |v̂_j(k)|², so that Σ_k E_k + E_0 = ‖u‖² + ‖v‖² (Parseval,
- * p odd). The constant part k = 0 (the same weight for every residue, no information about which
- * residue it is) is left out of the spectrum and its shares; its own share of the total energy is
- * reported as `constantShareFinal`. Shares are of Σ_{k≥1} E_k.
+ * Energy: the squared norm. For unit j and frequency k = 1…(p−1)/2, its energy along
+ * cos(2πkr/p) and sin(2πkr/p) together, a's and b's embeddings together:
+ * E_jk = (2/p)·(|û_j(k)|² + |v̂_j(k)|²), so that Σ_k E_jk + E_j0 = ‖u_j‖² + ‖v_j‖² (Parseval, p odd).
+ * The constant part k = 0 (the same weight for every residue: nothing about which residue it is)
+ * is left out of every share; its own share of the total is reported as `constantShareFinal`.
+ *
+ * What was measured (p = 23, width 256, seeds 1–2): the Fourier share — the energy in each unit's
+ * own strongest frequency, over all units' energy — is 0.29 at memorization (step 50–60; random
+ * weights read ~0.22) and 0.92 at step 3000; 90% of a unit's energy sits in 1.1–1.2 frequencies
+ * on average (keyFrequencies). The network as a whole, though, spreads its energy evenly over 10
+ * of the 11 frequencies (frequenciesUsed; the top 3 hold 0.28 throughout): unlike the few key
+ * frequencies Nanda et al. found in a transformer, this MLP's units share out every frequency,
+ * as the max-margin solution of such a network does (Morwani et al. 2023, "Feature emergence via
+ * margin maximization"). Without weight decay the share only reaches ~0.4 and the units stay
+ * spread over ~7 frequencies each.
  */
 import { claim, defineExperiment } from '../experiment';
 import {
@@ -26,9 +36,9 @@ import {
   trainGrokking,
 } from './grokking-task';
 
-/** How many of the strongest frequencies the Fourier share counts (of (p − 1)/2 = 11 at p = 23). */
+/** How many of the whole network's strongest frequencies `topShareFinal` counts (of (p − 1)/2 = 11 at p = 23). */
 export const TOP_FREQUENCIES = 3;
-/** keyFrequencies: how many frequencies, strongest first, it takes to carry this share of the energy. */
+/** keyFrequencies and frequenciesUsed: how many frequencies, strongest first, it takes to carry this share of the energy. */
 export const KEY_SHARE = 0.9;
 
 /**

@@ -22,7 +22,7 @@ import type { Activation } from '../models';
  * for training and 0.9 keeps 5 for the test (splitPairs guards again).
  */
 export const GROKKING_FIELDS = {
-  p: { kind: 'int', default: 23, min: 7, max: 61, label: 'Modulus p (prime)' },
+  p: { kind: 'int', default: 23, min: 7, max: 61, label: 'Modulus p' },
   trainFraction: { kind: 'float', default: 0.5, min: 0.1, max: 0.9, step: 0.05, label: 'Fraction of the p² pairs trained on' },
   weightDecay: { kind: 'float', default: 1, min: 0, max: 10, step: 0.1, label: 'Weight decay' },
   width: { kind: 'int', default: 256, min: 8, max: 512, label: 'Hidden units' },
@@ -272,7 +272,7 @@ export function embeddings(params: Float32Array, c: Pick<GrokkingConfig, 'p' | '
 }
 
 /** The split as a figure's training data: every pair (a, b) a point, coloured by the set it is in. */
-export function splitTrainingData(c: Pick<GrokkingConfig, 'p' | 'trainFraction' | 'seed'>): TrainingData {
+export function splitTrainingData(c: Pick<GrokkingConfig, 'p' | 'trainFraction' | 'seed'>): Extract<TrainingData, { kind: 'classes' }> {
   const task = modularAddition(c.p, c.trainFraction, c.seed);
   const n = c.p * c.p;
   const points = new Float32Array(2 * n);
