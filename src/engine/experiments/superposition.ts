@@ -276,6 +276,9 @@ const fields = {
   // with sparsity as Elhage et al. (2022) found (seed 1: k = 3, 4, 4, 5, 5 at S = 0.3, 0.5, 0.7, 0.8, 0.9).
   sparsity: { kind: 'float', default: 0.9, min: 0.3, max: 0.99, step: 0.01, label: 'Sparsity S (the chance a feature is 0)' },
   steps: { kind: 'int', default: 20000, min: 1000, max: 50000, step: 1000, label: 'Training steps' },
+  chains: { kind: 'int', default: PLATEAU_SGLD.chains, min: 1, max: 8, label: 'SGLD chains per plateau' },
+  draws: { kind: 'int', default: PLATEAU_SGLD.draws, min: 20, max: 5000, step: 10, label: 'Draws per chain' },
+  burnin: { kind: 'int', default: PLATEAU_SGLD.burnin, min: 0, max: 3000, step: 10, label: 'Burn-in steps' },
 } satisfies FieldTable;
 
 export const superposition = defineExperiment<SuperpositionFigure>()({
@@ -292,7 +295,7 @@ export const superposition = defineExperiment<SuperpositionFigure>()({
     halfD: 'd/2 for the model’s d = m·n + n parameters: λ of a regular model of that size',
     features: 'n, the number of features (the most vertices a polygon can have)',
   },
-  small: { steps: 2000 },
+  small: { steps: 2000, chains: 2, draws: 100, burnin: 50 },
   trainingData: (c) => {
     const d = sparseFeatures(c.seed, c.features, c.sparsity);
     const points = new Float32Array(2 * d.n);
@@ -360,12 +363,12 @@ export const superposition = defineExperiment<SuperpositionFigure>()({
     let estimates = pending;
     if (found.length) {
       // every plateau's chains in one SGLD call: one anchor row per chain
-      const per = PLATEAU_SGLD.chains;
+      const per = c.chains;
       const anchor = new Float32Array(found.length * per * P);
       anchors.forEach((a, j) => {
         for (let r = 0; r < per; r++) anchor.set(thetas[a], (j * per + r) * P);
       });
-      const cfg = { nbeta: defaultNbeta(data.n), burnin: PLATEAU_SGLD.burnin, draws: PLATEAU_SGLD.draws };
+      const cfg = { nbeta: defaultNbeta(data.n), burnin: c.burnin, draws: c.draws };
       const sampled = await run.sgld({
         anchor,
         chains: found.length * per,
