@@ -13,12 +13,17 @@
  *   the shape is never a fixed pixel template, and reading it takes combining pixels over a large
  *   region (a "complex" cue).
  * - Texture: class 0 horizontal stripes, class 1 vertical stripes, period 2 pixels (one row or
- *   column bright, the next dark), with a random phase so that no single pixel template gives
- *   the class; any 2×2 neighbourhood does (a "simple", local cue).
+ *   column bright, the next dark), over the whole image, with a random phase per image so that no
+ *   single pixel template gives the class; any 2×2 neighbourhood does (a "simple", local cue).
+ *   The phase is the same over the whole image: with a phase drawn per 4×4 tile instead, the
+ *   MLP (which has no shared local filters) read the texture far less and decided 70–90% of
+ *   conflicts by shape, while the convolutional network still followed texture.
  * - Pixel value = SHAPE_CONTRAST · stroke + TEXTURE_CONTRAST · (stripe − ½) + noise, the noise
  *   N(0, (textureNoise · TEXTURE_CONTRAST)²) on every pixel: textureNoise is the noise's standard
  *   deviation relative to the texture's contrast (0 clean, 1 as strong as the texture). The shape's
  *   strokes are brighter than the texture's contrast, so it stays readable through that noise.
+ *   The texture's contrast sets the balance: at 0.5 the MLP split conflicts about evenly, at 0.75
+ *   texture decides ~95% of them, at 1 all (512 images, 300 Adam steps, seeds 1–8).
  */
 import { makeRng } from './random';
 import type { Dataset } from './spec';
@@ -28,7 +33,7 @@ export const IMAGE_SIDE = 12;
 /** Brightness a shape stroke adds. */
 export const SHAPE_CONTRAST = 1;
 /** Peak-to-peak contrast of the stripes (bright minus dark row). */
-export const TEXTURE_CONTRAST = 0.5;
+export const TEXTURE_CONTRAST = 0.75;
 
 export const SHAPE_NAMES = ['square', 'cross'] as const;
 export const TEXTURE_NAMES = ['horizontal stripes', 'vertical stripes'] as const;
