@@ -8,8 +8,18 @@
  * moves toward shape.
  *
  * Two networks: an MLP (144 → 32 → 1, ReLU), and a small convolutional network (four 3×3 filters,
- * ReLU, a dense readout; models.ts, conv). Both train with Adam on the same 512 images, the data
- * fixed (seed 2019) so that only the networks' seeds differ between runs.
+ * ReLU, a dense readout; models.ts, conv). Both train with Adam (lr 3·10⁻³, batch 32) on the
+ * same 512 images, the data fixed (seed 2019) so that only the networks' seeds differ between runs.
+ *
+ * Measured (8 networks, seeds 1–8, 300 steps, shape size 8; mean textureDecided, per-seed range):
+ *   conv  noise 0: 0.90 (0.82–0.98)   0.5: 0.85 (0.75–0.94)   1: 0.65 (0.48–0.80); accAgree 1.00, 1.00, 0.97
+ *   MLP   noise 0: 0.95 (0.94–0.96)   0.5: 0.94 (0.93–0.95)   1: 0.86 (0.82–0.88); accAgree 1.00, 1.00, 0.99
+ * Both follow the texture; noise moves the convolutional network toward shape far more than the
+ * MLP, whose dense first layer sums stripe evidence over the whole image and so averages the noise
+ * away. The shape's size matters as much: at noise 0 the convolutional network's textureDecided
+ * is 1.00 at size 6, 1.00 at 7, 0.90 at 8, 0.49 at 9 and 0.09 at 10 — a larger shape lights more
+ * pixels and has fewer places to be in a 12 × 12 image, so it is closer to a fixed template. The
+ * default, 8, sits where texture wins but not by everything, so seeds differ visibly.
  */
 import { cueImages, type CueImageOptions, IMAGE_SIDE } from '../cue-images';
 import { claim, defineExperiment } from '../experiment';
