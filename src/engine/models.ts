@@ -376,3 +376,73 @@ export function toyModel(opts: ToyModelOptions): Model {
     },
   };
 }
+
+export interface ConvOptions {
+  /** Input images are side × side, one channel, row-major ([B, side²]). */
+  side: number;
+  /** Number of k × k filters. */
+  filters: number;
+  /** Filter side (default 3); the convolution is 'valid' (no padding), stride 1. */
+  kernel?: number;
+  /** Outputs of the dense readout. */
+  outDim: number;
+}
+
+/**
+ * The positions of every k × k patch of a side × side image, as indices into the flat image:
+ * patch q = (i, j) (top-left corner, row-major over the (side − k + 1)² positions) reads pixels
+ * (i + a)·side + (j + b) for a, b < k, in that order. Length Q·k².
+ */
+export function patchIndices(side: number, k: number): number[] {
+  const n = side - k + 1;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out.push((i + a) * side + (j + b));
+  return out;
+}
+
+/**
+ * A small convolutional network: one layer of k × k filters ('valid', stride 1) with a bias and
+ * ReLU, then a dense readout of every position's every filter,
+ *   h[q, f] = ReLU(Σₐ patch_q[a]·K[a, f] + c[f]),   out = vec(h)·W + b.
+ * The convolution is im2col and a product: a Gather with constant indices (patchIndices) lays the
+ * image out as patches [.., Q, k²] (the data gets no gradient, so the Gather needs none), and a
+ * MatMul with the filters [k², F] does the rest — only ops the engine already differentiates.
+ * The filters are the same at every position: that weight sharing is the convolution's inductive bias.
+ */
+export function conv(opts: ConvOptions): Model {
+  const { side, filters: F, outDim } = opts;
+  const k = opts.kernel ?? 3;
+  if (![side, F, k, outDim].every((v) => Number.isInteger(v) && v >= 1) || k > side) {
+    throw new Error(`conv: bad sizes (side ${side}, ${F} filters of ${k}×${k}, ${outDim} outputs)`);
+  }
+  const K = k * k;
+  const Q = (side - k + 1) ** 2;
+  const indices = patchIndices(side, k);
+  const { params, size } = layoutParams([
+    { name: 'K', shape: [K, F], init: { kind: 'normal', std: Math.SQRT2 / Math.sqrt(K) }, isBias: false },
+    { name: 'c', shape: [1, F], init: { kind: 'constant', value: 0 }, isBias: true },
+    { name: 'W', shape: [Q * F, outDim], init: { kind: 'normal', std: 1 / Math.sqrt(Q * F) }, isBias: false },
+    { name: 'b', shape: [1, outDim], init: { kind: 'constant', value: 0 }, isBias: true },
+  ]);
+  return {
+    kind: `conv-${side}-${F}x${k}-${outDim}`,
+    inDim: side * side,
+    outDim,
+    params,
+    size,
+    forward(G, p, x) {
+      const E = p.K.shape[0];
+      const lead = x.shape.slice(0, -1); // [B] or [E, B]
+      const B = lead[lead.length - 1];
+      const patches = G.untaped(() => {
+        const flat = G.node('Gather', [x, G.int64(indices)], [...lead, Q * K], { axis: x.shape.length - 1 }, x.type);
+        return reshape(G, flat, [lead.length === 2 ? lead[0] : 1, B, Q, K]);
+      });
+      const pre = add(G, matmul(G, patches, reshape(G, p.K, [E, 1, K, F])), reshape(G, p.c, [E, 1, 1, F])); // [E, B, Q, F]
+      const h = reshape(G, relu(G, pre), [E, B, Q * F]);
+      return add(G, matmul(G, h, p.W), p.b); // [E, B, out]
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * permalink encodes. `buildModel` turns a spec into the Model that programs are built from.
  */
 import type { LossKind } from './losses';
-import { type Activation, type Model, mlp, normalCrossing, toyModel, twoWells, type Well } from './models';
+import { type Activation, conv, type Model, mlp, normalCrossing, toyModel, twoWells, type Well } from './models';
 import { type OptimizerConfig, validateOptimizer } from './optimizers';
 
 export type ModelSpec =
@@ -16,7 +16,8 @@ export type ModelSpec =
     }
   | { kind: 'two-wells'; wells: Well[]; box: number }
   | { kind: 'normal-crossing'; powers: number[]; initBox?: number }
-  | { kind: 'toy-superposition'; features: number; hidden: number; initStd?: number; outScale?: number[] };
+  | { kind: 'toy-superposition'; features: number; hidden: number; initStd?: number; outScale?: number[] }
+  | { kind: 'conv'; side: number; filters: number; kernel?: number; outDim: number };
 
 type SpecOf<K extends ModelSpec['kind']> = Extract<ModelSpec, { kind: K }>;
 
@@ -57,6 +58,13 @@ export const MODEL_KINDS: { [K in ModelSpec['kind']]: ModelKind<K> } = {
     examples: [
       { label: 'toy model of superposition, 6 features in 2 dimensions', spec: { kind: 'toy-superposition', features: 6, hidden: 2 }, losses: ['mse', 'half-mse'] },
       { label: 'toy model of superposition, weighted outputs', spec: { kind: 'toy-superposition', features: 5, hidden: 3, initStd: 0.5, outScale: [2, 1.5, 1, 0.5, 0.25] }, losses: ['mse'] },
+    ],
+  },
+  conv: {
+    build: (s) => conv(s),
+    examples: [
+      { label: 'convolution, one 2×2 filter on 3×3 images', spec: { kind: 'conv', side: 3, filters: 1, kernel: 2, outDim: 1 }, losses: ['mse', 'bce'] },
+      { label: 'convolution, three 3×3 filters on 5×5 images, two outputs', spec: { kind: 'conv', side: 5, filters: 3, outDim: 2 }, losses: ['softmax-ce', 'mse'] },
     ],
   },
 };
