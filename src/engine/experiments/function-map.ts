@@ -286,6 +286,8 @@ export const functionMap = defineExperiment<FunctionMapFigure>()({
       sampleParams(spec, theta, count, c, b);
       const pred = await run.predict(X, TABLE, theta);
       tallyOutputs(tally, pred, count);
+      // the progress bar moves, a pause waits and a stop ends the run here, between batches
+      await ctx.checkpoint((b + 1) / batches);
       const last = b === batches - 1;
       if (last || (b + 1) / batches >= nextFigure / (FIGURE_UPDATES + 1)) {
         nextFigure++;
@@ -294,7 +296,6 @@ export const functionMap = defineExperiment<FunctionMapFigure>()({
       } else {
         ctx.report({ metrics: { samples: tally.total, distinctFunctions: tally.distinct, pConstant: tally.constantCount() / tally.total }, figure: { samples: tally.total } });
       }
-      if (!last) await ctx.checkpoint((b + 1) / batches);
     }
     await run.release();
   },
