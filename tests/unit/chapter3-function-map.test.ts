@@ -11,7 +11,8 @@ import { booleanInputs, FunctionTally, functionMap, functionMapModel, samplePara
 import { makeRng, ZigguratNormal } from '../../src/engine/random';
 import { buildModel } from '../../src/engine/spec';
 import { ranks, spearman } from '../../src/engine/stats';
-import { runExperiment } from '../../src/runtime/host';
+import { ExperimentHost, type HostReport, runExperiment } from '../../src/runtime/host';
+import { loadOrt } from '../../src/runtime/ort';
 
 const bits = (s: string) => [...s].map(Number);
 
@@ -175,5 +176,27 @@ describe('chapter 3: which functions random networks compute', () => {
     expect(r.metrics.complexityCorrelation).toBeLessThan(-0.3);
     expect(r.metrics.pConstant).toBeGreaterThan(0.01);
     expect(r.figure.topComplexity![0]).toBe(7);
+  }, 60_000);
+
+  it('between batches a pause holds the sampler and a stop ends it (ctx.checkpoint)', async () => {
+    await loadOrt('wasm');
+    const reports: HostReport[] = [];
+    const config = { seed: 1, samples: 200_000, width: 8, depth: 1, sigmaW: 1, sigmaB: 0.1, activation: 'relu' };
+    const h = new ExperimentHost(functionMap as never, config, {
+      backend: { backend: 'wasm', reason: 'test', threads: 1 },
+      events: { ready: () => undefined, report: (r) => reports.push(r), notice: () => undefined },
+    });
+    const deadline = Date.now() + 20_000;
+    while (reports.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    h.pause();
+    await new Promise((r) => setTimeout(r, 100));
+    const at = reports.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reports.length).toBeLessThanOrEqual(at + 1);
+    const progress = reports.at(-1)!.progress;
+    expect(progress).toBeGreaterThan(0);
+    expect(progress).toBeLessThan(1);
+    await h.stop();
+    expect(await h.finished).toEqual({ kind: 'stopped' });
   }, 60_000);
 });
