@@ -17,8 +17,8 @@
  * Defaults. 50,000 networks, not the paper's 10⁸: a 7→40→40→1 network costs 2 × 128 × 2,001 ≈ 0.5
  * MFLOP per forward pass, and in Node on one thread (onnxruntime-web WASM, ~7 GFLOP/s on these
  * batched 128×40×40 products) 1,000 networks take ≈ 72 ms to evaluate and ≈ 30 ms to draw
- * (2 million normals): 50,000 take ≈ 6–7 s of CPU in all, the figure's budget; 100,000 would take
- * ≈ 13–14 s (`samples` goes to 10⁶). σ_b = 0.1: at σ_b = 0 every ReLU network outputs exactly 0 on
+ * (2 million normals): 50,000 take 5.6–6.5 s of CPU in all (measured, seeds 1–3), the figure’s budget; 100,000 take
+ * 11.4 s (`samples` goes to 10⁶). σ_b = 0.1: at σ_b = 0 every ReLU network outputs exactly 0 on
  * the all-zeros input (so "always 1" shows up as "1 except at 0000000"), and at σ_b = 1 the output
  * bias swamps the inputs' effect (≈ 73% of networks constant). With σ_w = 1, σ_b = 0.1 about 17%
  * of ReLU networks compute a constant function.
