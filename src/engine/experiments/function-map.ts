@@ -14,7 +14,7 @@
  * Sample s of seed k always uses the same parameters (one random stream per batch of BATCH), so a
  * larger `samples` extends a smaller run.
  *
- * Defaults. 50,000 networks, not the paper's 10⁸: a 7→40→40→1 network costs 2 × 128 × 2,001 ≈ 0.5
+ * Defaults. 50,000 networks, far fewer than the paper samples: a 7→40→40→1 network costs 2 × 128 × 2,001 ≈ 0.5
  * MFLOP per forward pass, and in Node on one thread (onnxruntime-web WASM, ~7 GFLOP/s on these
  * batched 128×40×40 products) 1,000 networks take ≈ 72 ms to evaluate and ≈ 30 ms to draw
  * (2 million normals): 50,000 take 5.6–6.5 s of CPU in all (measured, seeds 1–3), the figure’s budget; 100,000 take
