@@ -31,6 +31,12 @@ export interface Context<F extends FieldTable, M extends string, Fig> {
    * the figure ends "Did not converge" with this message, never a plain "Done".
    */
   unconverged(message: string): void;
+  /**
+   * Between pieces of work that do not train (a long series of forward passes): sets the figure's
+   * progress bar to `fraction` (0–1, never backwards), waits while the reader has paused, and
+   * throws StoppedError once the reader stopped — what trainTo does between training chunks.
+   */
+  checkpoint(fraction: number): Promise<void>;
 }
 
 export interface Experiment<F extends FieldTable = FieldTable, M extends string = string, Fig = object> {

@@ -240,6 +240,10 @@ export class ExperimentHost {
       report: (r) => this.emit(r),
       action: (name, handler) => this.actions.set(name, handler as (args: unknown) => Promise<void>),
       unconverged: (message) => this.failures.push(message),
+      checkpoint: async (fraction) => {
+        this.progress = Math.min(1, Math.max(this.progress, fraction));
+        await this.gate();
+      },
     };
     this.failures = [];
     await this.experiment.run(ctx);
