@@ -1,7 +1,7 @@
 /**
  * Seeded dataset generators for the chapters. Each returns row-major Float32 arrays.
  */
-import { makeRng } from './random';
+import { makeRng, permutation } from './random';
 import type { Dataset } from './spec';
 
 /**
@@ -94,4 +94,42 @@ export function spirals(opts: { n: number; seed: number; classes?: number; noise
     Y[i * C + c] = 1;
   }
   return { X, Y, n: opts.n, inDim: 2, outDim: C };
+}
+
+/**
+ * Linear + 5-slab data (Shah et al. 2020, "The Pitfalls of Simplicity Bias", their LMS-5 in
+ * miniature). Coordinate 0 is linear: x₀ = ±U(0.1, 1), its sign the label. Each of the `slabs`
+ * further coordinates is a 5-slab: [−1, 1] cut into five bins of width 0.4, the label alternating
+ * bin by bin (y = 0 in the outer and middle bins, y = 1 in the other two), each point uniform in a
+ * bin shrunk by 0.05 at both ends (a gap of 0.1 between slabs). Every coordinate alone predicts the
+ * label perfectly; the linear one with a single cut, a slab only with four.
+ */
+export function linearSlabs(opts: { n: number; seed: number; slabs: number }): Dataset {
+  const d = 1 + opts.slabs;
+  const rng = makeRng(opts.seed).fork(7);
+  const X = new Float32Array(opts.n * d);
+  const Y = new Float32Array(opts.n);
+  for (let i = 0; i < opts.n; i++) {
+    const y = i % 2;
+    X[i * d] = (y ? 1 : -1) * (0.1 + 0.9 * rng.uniform());
+    for (let j = 1; j < d; j++) {
+      // bins 0, 2, 4 for y = 0; bins 1, 3 for y = 1 (uniform over the class's slabs)
+      const bin = y ? 1 + 2 * rng.int(2) : 2 * rng.int(3);
+      X[i * d + j] = -1 + 0.4 * bin + 0.05 + 0.3 * rng.uniform();
+    }
+    Y[i] = y;
+  }
+  return { X, Y, n: opts.n, inDim: d, outDim: 1 };
+}
+
+/**
+ * A copy of `data` with the named input coordinates shuffled across examples (one permutation for
+ * all of them): each keeps its distribution but says nothing about the label any more, so a model's
+ * accuracy on the copy shows whether it relied on them (Shah et al. 2020's "randomized" sets).
+ */
+export function randomizeColumns(data: Dataset, columns: number[], seed: number): Dataset {
+  const perm = permutation(makeRng(seed).fork(8), data.n);
+  const X = data.X.slice();
+  for (let i = 0; i < data.n; i++) for (const j of columns) X[i * data.inDim + j] = data.X[perm[i] * data.inDim + j];
+  return { ...data, X };
 }
