@@ -211,7 +211,7 @@ export const spectralBias = defineExperiment<SpectralFigure>()({
     const learned: number[][] = [];
     const firstLearned = new Array<number>(K).fill(-1);
     let start: Float32Array | null = null;
-    const measure = async (step: number, loss: number) => {
+    const measure = async (step: number, loss?: number) => {
       const fit = (await run.predict(target.X, GRID_N)).slice(0, GRID_N);
       start ??= fit;
       const ratio = learnedAmplitudes(fit.map((v, i) => v - start![i]), target.Y, K);
@@ -223,7 +223,7 @@ export const spectralBias = defineExperiment<SpectralFigure>()({
       ctx.report({
         metrics: {
           step,
-          loss,
+          ...(loss !== undefined && Number.isFinite(loss) ? { loss } : {}),
           learnOrderSpearman: learnOrder(firstLearned),
           firstLearnedLow: firstLearned[0],
           firstLearnedHigh: firstLearned[K - 1],
@@ -233,10 +233,10 @@ export const spectralBias = defineExperiment<SpectralFigure>()({
       });
     };
     ctx.report({ figure: { xs: target.X, target: target.Y, amplitudes: target.A } });
-    await measure(0, NaN);
+    await measure(0);
     for (let s = every; s <= c.steps; s = Math.min(c.steps, s + every)) {
       const chunk = await run.trainTo(s);
-      await measure(s, chunk ? mean(chunk.loss) : NaN);
+      await measure(s, chunk ? mean(chunk.loss) : undefined);
       if (s === c.steps) break;
     }
   },
