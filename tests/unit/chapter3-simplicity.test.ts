@@ -43,7 +43,7 @@ describe('simplicity bias (Shah et al. 2020)', () => {
       expect(r.metrics.accCleanMin, JSON.stringify(cfg)).toBeGreaterThan(0.98);
       expect(r.metrics.accLinearRandomizedMax, JSON.stringify(cfg)).toBeLessThan(0.56);
       expect(r.metrics.accLinearRandomizedMin, JSON.stringify(cfg)).toBeGreaterThan(0.44);
-      expect(r.metrics.accSlabsRandomizedMin, JSON.stringify(cfg)).toBeGreaterThan(0.97);
+      expect(r.metrics.accSlabsRandomizedMin, JSON.stringify(cfg)).toBeGreaterThan(0.96);
     }
   });
 });
