@@ -97,25 +97,29 @@ export function spirals(opts: { n: number; seed: number; classes?: number; noise
 }
 
 /**
- * Linear + 5-slab data (Shah et al. 2020, "The Pitfalls of Simplicity Bias", their LMS-5 in
- * miniature). Coordinate 0 is linear: x₀ = ±U(0.1, 1), its sign the label. Each of the `slabs`
- * further coordinates is a 5-slab: [−1, 1] cut into five bins of width 0.4, the label alternating
- * bin by bin (y = 0 in the outer and middle bins, y = 1 in the other two), each point uniform in a
- * bin shrunk by 0.05 at both ends (a gap of 0.1 between slabs). Every coordinate alone predicts the
- * label perfectly; the linear one with a single cut, a slab only with four.
+ * Linear + 5-slab data: Shah et al. (2020)'s LMS-5, "The Pitfalls of Simplicity Bias", with their
+ * geometry (their code's defaults: data width 1, margins 0.1). Coordinate 0 is linear:
+ * x₀ = ±U(0.1, 1), its sign the label. Each of the `slabs` further coordinates is a 5-slab: five
+ * slabs of width 0.24 across [−1, 1] with gaps of 0.2 — y = 1 in ±[0.32, 0.56], y = 0 in the middle
+ * slab [−0.12, 0.12] (with probability ¾) or in ±[0.76, 1] — drawn independently per coordinate.
+ * Every coordinate alone predicts the label perfectly; the linear one with a single cut at 0, a slab
+ * only with four (at ±0.22 and ±0.66).
  */
+export const SLAB_CUTS = [-0.66, -0.22, 0.22, 0.66] as const;
 export function linearSlabs(opts: { n: number; seed: number; slabs: number }): Dataset {
   const d = 1 + opts.slabs;
   const rng = makeRng(opts.seed).fork(7);
+  const sign = () => (rng.uniform() < 0.5 ? -1 : 1);
   const X = new Float32Array(opts.n * d);
   const Y = new Float32Array(opts.n);
   for (let i = 0; i < opts.n; i++) {
     const y = i % 2;
     X[i * d] = (y ? 1 : -1) * (0.1 + 0.9 * rng.uniform());
     for (let j = 1; j < d; j++) {
-      // bins 0, 2, 4 for y = 0; bins 1, 3 for y = 1 (uniform over the class's slabs)
-      const bin = y ? 1 + 2 * rng.int(2) : 2 * rng.int(3);
-      X[i * d + j] = -1 + 0.4 * bin + 0.05 + 0.3 * rng.uniform();
+      const u = 0.24 * rng.uniform();
+      if (y) X[i * d + j] = sign() * (0.32 + u);
+      else if (rng.uniform() < 0.75) X[i * d + j] = u - 0.12;
+      else X[i * d + j] = sign() * (0.76 + u);
     }
     Y[i] = y;
   }
