@@ -1,7 +1,7 @@
 /**
  * Seeded dataset generators for the chapters. Each returns row-major Float32 arrays.
  */
-import { makeRng } from './random';
+import { makeRng, permutation } from './random';
 import type { Dataset } from './spec';
 
 /**
@@ -94,4 +94,46 @@ export function spirals(opts: { n: number; seed: number; classes?: number; noise
     Y[i * C + c] = 1;
   }
   return { X, Y, n: opts.n, inDim: 2, outDim: C };
+}
+
+/**
+ * Linear + 5-slab data: Shah et al. (2020)'s LMS-5, "The Pitfalls of Simplicity Bias", with their
+ * geometry (their code's defaults: data width 1, margins 0.1). Coordinate 0 is linear:
+ * x₀ = ±U(0.1, 1), its sign the label. Each of the `slabs` further coordinates is a 5-slab: five
+ * slabs of width 0.24 across [−1, 1] with gaps of 0.2 — y = 1 in ±[0.32, 0.56], y = 0 in the middle
+ * slab [−0.12, 0.12] (with probability ¾) or in ±[0.76, 1] — drawn independently per coordinate.
+ * Every coordinate alone predicts the label perfectly; the linear one with a single cut at 0, a slab
+ * only with four (at ±0.22 and ±0.66).
+ */
+export const SLAB_CUTS = [-0.66, -0.22, 0.22, 0.66] as const;
+export function linearSlabs(opts: { n: number; seed: number; slabs: number }): Dataset {
+  const d = 1 + opts.slabs;
+  const rng = makeRng(opts.seed).fork(7);
+  const sign = () => (rng.uniform() < 0.5 ? -1 : 1);
+  const X = new Float32Array(opts.n * d);
+  const Y = new Float32Array(opts.n);
+  for (let i = 0; i < opts.n; i++) {
+    const y = i % 2;
+    X[i * d] = (y ? 1 : -1) * (0.1 + 0.9 * rng.uniform());
+    for (let j = 1; j < d; j++) {
+      const u = 0.24 * rng.uniform();
+      if (y) X[i * d + j] = sign() * (0.32 + u);
+      else if (rng.uniform() < 0.75) X[i * d + j] = u - 0.12;
+      else X[i * d + j] = sign() * (0.76 + u);
+    }
+    Y[i] = y;
+  }
+  return { X, Y, n: opts.n, inDim: d, outDim: 1 };
+}
+
+/**
+ * A copy of `data` with the named input coordinates shuffled across examples (one permutation for
+ * all of them): each keeps its distribution but says nothing about the label any more, so a model's
+ * accuracy on the copy shows whether it relied on them (Shah et al. 2020's "randomized" sets).
+ */
+export function randomizeColumns(data: Dataset, columns: number[], seed: number): Dataset {
+  const perm = permutation(makeRng(seed).fork(8), data.n);
+  const X = data.X.slice();
+  for (let i = 0; i < data.n; i++) for (const j of columns) X[i * data.inDim + j] = data.X[perm[i] * data.inDim + j];
+  return { ...data, X };
 }
