@@ -49,6 +49,16 @@ export const GROKKING_FIELDS = {
  * memorizes within ~50 steps.
  */
 
+/** Metrics every grokking figure reports alike (grokking, fourier-circuit), with what they mean. */
+export const GROKKING_STEP_METRICS = {
+  testAccFinal: 'accuracy on the held-out pairs at the last step',
+  stepTrain99: 'first measured step with training accuracy ≥ 0.99 (memorization); −1 if never',
+  stepTest95: 'first measured step with held-out accuracy ≥ 0.95 (generalization); −1 if never',
+} as const;
+
+/** The small configuration of every grokking figure, for a software WebGPU adapter and the generic tests. */
+export const GROKKING_SMALL = { p: 11, width: 32, steps: 200 } as const;
+
 export type GrokkingFields = typeof GROKKING_FIELDS;
 /** A grokking run's settings: the shared table's values and the frame's seed. */
 export type GrokkingConfig = ConfigOf<GrokkingFields> & { seed: number };

@@ -10,6 +10,8 @@ import { claim, defineExperiment } from '../experiment';
 import {
   firstStepAtLeast,
   GROKKING_FIELDS,
+  GROKKING_SMALL,
+  GROKKING_STEP_METRICS,
   type GrokTrace,
   splitTrainingData,
   TEST_THRESHOLD,
@@ -33,12 +35,10 @@ export const grokking = defineExperiment<GrokkingFigure>()({
   fields: GROKKING_FIELDS,
   metrics: {
     trainAccFinal: 'training accuracy at the last step',
-    testAccFinal: 'accuracy on the held-out pairs at the last step',
-    stepTrain99: 'first measured step with training accuracy ≥ 0.99 (memorization); −1 if never',
-    stepTest95: 'first measured step with held-out accuracy ≥ 0.95 (generalization); −1 if never',
+    ...GROKKING_STEP_METRICS,
     weightNormFinal: 'the Euclidean norm of all the network’s weights at the last step',
   },
-  small: { p: 11, width: 32, steps: 200 },
+  small: GROKKING_SMALL,
   trainingData: (c) => splitTrainingData(c),
   claims: (m) => [
     ...claim(m.stepTrain99 >= 0 && m.trainAccFinal >= 0.99, `the network should memorize its training pairs (train accuracy ≥ 0.99 first at step ${m.stepTrain99})`),

@@ -17,7 +17,7 @@
 import { halfChangePoint } from '../analysis/change-point';
 import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
-import { firstStepAtLeast, GROK_FUSED, GROKKING_FIELDS, type GrokkingConfig, type GrokTrace, measureSteps, splitTrainingData, TRAIN_THRESHOLD, trainGrokking } from './grokking-task';
+import { firstStepAtLeast, GROK_FUSED, GROKKING_FIELDS, GROKKING_SMALL, type GrokkingConfig, type GrokTrace, measureSteps, splitTrainingData, TRAIN_THRESHOLD, trainGrokking } from './grokking-task';
 import { failedMeasurement, summarizeChains } from './llc-chains';
 
 /** SGLD minibatch: a quarter of the default training set, as devinterp's grokking example samples minibatches of 128. */
@@ -91,7 +91,7 @@ export const llcMonitor = defineExperiment<LlcMonitorFigure>()({
     testJumpStep: 'the step where the test accuracy has gone half the way from its lowest to its final value, by the same rule; −1 if it does not change',
     leadSteps: 'testJumpStep − llcChangeStep: positive when λ̂ changed first (0 when either has no change point)',
   },
-  small: { p: 11, width: 32, steps: 200, checkpoints: 4, chains: 1, draws: 20, burnin: 10 },
+  small: { ...GROKKING_SMALL, checkpoints: 4, chains: 1, draws: 20, burnin: 10 },
   trainingData: (c) => splitTrainingData(c as GrokkingConfig),
   claims: (m) => [
     ...claim(m.llcAtMemorization > m.llcFinal, `λ̂ should fall from its peak at memorization (${m.llcAtMemorization}) to the end (${m.llcFinal}), as the training loss flattens`),
