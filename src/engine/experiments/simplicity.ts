@@ -8,7 +8,7 @@
  * of 1.000 / 0.507 / 1.000 for the same three test sets.)
  */
 import { linearSlabs, randomizeColumns } from '../datasets';
-import { claim, classPoints, defineExperiment, type TrainingData } from '../experiment';
+import { claim, classPoints, type ConfigFor, defineExperiment, type TrainingData } from '../experiment';
 import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import { maxOf, mean, minOf } from '../stats';
@@ -28,15 +28,8 @@ const fields = {
   lr: { kind: 'float', default: 0.1, min: 1e-4, max: 10, label: 'Learning rate (SGD)' },
 } satisfies FieldTable;
 
-export interface SimplicityConfig {
-  members: number;
-  slabs: number;
-  width: number;
-  depth: number;
-  steps: number;
-  lr: number;
-  seed: number;
-}
+/** A run's settings, as the field table types them (the seed included). */
+export type SimplicityConfig = ConfigFor<typeof fields>;
 
 /** The data are drawn from the seed; member i trains from seed + i on them. */
 export function simplicityPlan(c: SimplicityConfig): RunPlan {

@@ -9,7 +9,7 @@
  * |F̂(k)|/A_k is how much of frequency k has been learned (1 = all of it). A frequency counts as
  * learned at the first checkpoint where that ratio reaches ½.
  */
-import { claim, defineExperiment, type TrainingData } from '../experiment';
+import { claim, type ConfigFor, defineExperiment, type TrainingData } from '../experiment';
 import type { FieldTable } from '../fields';
 import type { RunPlan } from '../lab';
 import { makeRng } from '../random';
@@ -106,15 +106,8 @@ const fields = {
   lr: { kind: 'float', default: 0.002, min: 1e-5, max: 0.1, label: 'Learning rate (Adam)' },
 } satisfies FieldTable;
 
-export interface SpectralConfig {
-  maxFrequency: number;
-  amplitudes: string;
-  width: number;
-  depth: number;
-  steps: number;
-  lr: number;
-  seed: number;
-}
+/** A run's settings, as the field table types them (the seed included). */
+export type SpectralConfig = ConfigFor<typeof fields>;
 
 /**
  * PyTorch's default initialization of a dense layer: weights and biases U(−1/√fan_in, 1/√fan_in).
