@@ -4,6 +4,7 @@
  * replies are routed by run id. Every request settles: with the worker's answer, or rejected when
  * the run is stopped, fails, diverges, or the worker dies.
  */
+import type { BackendPreference } from './ort';
 import type { FromWorker, ToWorker } from './protocol';
 
 export interface WorkerLike {
@@ -31,6 +32,7 @@ export class Connection {
   nextRequestId = 1;
   /** Set once the worker has died: every later run fails at once with this. */
   private dead: string | null = null;
+  private warmed = false;
 
   constructor(private readonly create: () => WorkerLike) {}
 
@@ -65,6 +67,13 @@ export class Connection {
     if (this.dead) queueMicrotask(() => h.receive({ type: 'error', runId: h.runId, message: this.dead! }));
     else this.send({ type: 'run', runId: h.runId, ...msg });
     return h;
+  }
+
+  /** Start the worker and onnxruntime ahead of the first run (once per page). */
+  warm(backend: BackendPreference) {
+    if (this.warmed || this.dead) return;
+    this.warmed = true;
+    this.send({ type: 'warm', runId: 0, backend });
   }
 
   loseDevice() {

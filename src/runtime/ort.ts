@@ -9,7 +9,7 @@
  * names resolve to the package's node build.
  */
 import type * as Ort from 'onnxruntime-web';
-import type { Graph } from '../engine/graph';
+import { Graph } from '../engine/graph';
 import { LOWERING, type LoweringRule } from '../engine/lowering';
 import { toOnnxBytes } from '../engine/onnx';
 
@@ -154,6 +154,18 @@ export class Program {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+/**
+ * Start onnxruntime before any figure needs it: a worker's first session instantiates the wasm
+ * module and its thread pool, the larger part of a figure's wait for its first frame.
+ */
+export async function warmUp(backend: Backend): Promise<void> {
+  const G = new Graph('float32');
+  const x = G.input('x', [1]);
+  G.output('y', G.node('Add', [x, G.scalar(1)], [1]));
+  const p = await Program.create(G, backend);
+  await p.release();
 }
 
 /** Destroy onnxruntime's WebGPU device (if one was made); later WebGPU runs fail as on a real loss. */

@@ -31,7 +31,9 @@ export type ToWorker =
    * Destroy the worker's WebGPU device, as a driver reset or an unplugged GPU would: the runs on
    * WebGPU then fall back to WASM. For tests and for trying the fallback by hand.
    */
-  | { type: 'loseDevice'; runId: number };
+  | { type: 'loseDevice'; runId: number }
+  /** Start onnxruntime now (a figure is near the viewport), so a figure's first run does not wait for it. */
+  | { type: 'warm'; runId: number; backend: BackendPreference };
 
 export type FromWorker =
   | { type: 'ready'; runId: number; backend: BackendChoice; parameters: number; members: number; restart: boolean }

@@ -4,12 +4,15 @@
  * (src/engine/experiments). Figures talk to it through client.ts with the messages of
  * protocol.ts; each run is an ExperimentHost (host.ts). Runs interleave at their chunk boundaries.
  */
-import { EXPERIMENTS } from '../engine/experiments';
 import { ExperimentHost } from './host';
-import { type BackendChoice, type BackendPreference, chooseBackend, configureOrt, loadOrt, loseWebGpuDevice } from './ort';
+import { type BackendChoice, type BackendPreference, chooseBackend, configureOrt, loadOrt, loseWebGpuDevice, warmUp } from './ort';
 import type { FromWorker, ToWorker } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+// Loaded beside onnxruntime rather than before it: a page's first message is usually 'warm', which
+// needs only ort.ts, and the experiments are most of this worker's code.
+const experiments = import('../engine/experiments');
 
 const hosts = new Map<number, ExperimentHost>();
 let choice: Promise<BackendChoice> | null = null;
@@ -38,7 +41,7 @@ const starting = new Map<number, Promise<void>>();
 
 async function start(msg: Extract<ToWorker, { type: 'run' }>) {
   const runId = msg.runId;
-  const experiment = EXPERIMENTS[msg.experiment];
+  const experiment = (await experiments).EXPERIMENTS[msg.experiment];
   if (!experiment) throw new Error(`no experiment named "${msg.experiment}"`);
   const backend = await backendFor(msg.backend);
   const host = new ExperimentHost(experiment, msg.config, {
@@ -76,6 +79,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     starting.set(msg.runId, p);
     return;
   }
+  if (msg.type === 'warm') {
+    // failures here are the first run's to report, with its own message
+    void backendFor(msg.backend).then((c) => warmUp(c.backend)).catch(() => undefined);
+    return;
+  }
   if (msg.type === 'loseDevice') {
     void loseWebGpuDevice();
     return;
@@ -85,7 +93,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   else handle(msg);
 };
 
-function handle(msg: Exclude<ToWorker, { type: 'run' | 'loseDevice' }>) {
+function handle(msg: Exclude<ToWorker, { type: 'run' | 'loseDevice' | 'warm' }>) {
   const host = hosts.get(msg.runId);
   if (!host) {
     // a run that already ended (or never started): its requests still get an answer

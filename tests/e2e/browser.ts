@@ -1,5 +1,7 @@
 /** Launch Chromium in one of the two configurations the book is tested in, and page helpers. */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -14,11 +16,23 @@ const COMMON = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-export async function launch(config: Config): Promise<Browser> {
-  const args = config === 'webgpu'
+const argsFor = (config: Config) =>
+  config === 'webgpu'
     ? [...COMMON, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader']
     : [...COMMON, '--disable-gpu', '--disable-features=WebGPU,Vulkan'];
-  return chromium.launch({ executablePath: inject('chromium'), headless: true, args });
+
+export async function launch(config: Config): Promise<Browser> {
+  return chromium.launch({ executablePath: inject('chromium'), headless: true, args: argsFor(config) });
+}
+
+/**
+ * A browser with a profile on disk, desktop-sized: unlike `launch`'s contexts (incognito, where
+ * Chromium keeps no compiled-code cache), a second visit finds the onnxruntime wasm compiled, as
+ * a reader who has opened the book before does. Close the context to end it.
+ */
+export async function launchWithProfile(config: Config): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-profile-'));
+  return chromium.launchPersistentContext(dir, { executablePath: inject('chromium'), headless: true, args: argsFor(config), viewport: { width: 1280, height: 900 } });
 }
 
 /**

@@ -75,6 +75,20 @@ describe('Connection', () => {
     expect(later[0]).toMatchObject({ type: 'error' });
   });
 
+  it('warm starts the worker with one message per page, and none once it has died', () => {
+    const w = new FakeWorker();
+    const conn = new Connection(() => w);
+    conn.warm('wasm');
+    conn.warm('auto');
+    expect(w.sent).toEqual([{ type: 'warm', runId: 0, backend: 'wasm' }]);
+    const dead = new FakeWorker();
+    const gone = new Connection(() => dead);
+    gone.run({ experiment: 'x', config: {}, backend: 'wasm', speed: 2 }, () => undefined);
+    dead.onerror?.({ message: 'crashed' });
+    gone.warm('wasm');
+    expect(dead.sent.map((m) => m.type)).toEqual(['run']);
+  });
+
   it('replies for another run never reach this one', () => {
     const { w, h, got } = setup();
     w.reply({ type: 'report', runId: h.runId + 99, progress: 0, metrics: {}, figure: {} });

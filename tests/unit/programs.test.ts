@@ -242,3 +242,11 @@ describe('graph economy', () => {
     expect(G.nodes.filter((n) => n.inputs.includes('state')).length).toBe(2);
   });
 });
+
+describe('warmUp', () => {
+  it('builds and frees a one-node session (what a page runs before its first figure)', async () => {
+    const { warmUp, loadOrt } = await import('../../src/runtime/ort');
+    await loadOrt('wasm');
+    await expect(warmUp('wasm')).resolves.toBeUndefined();
+  });
+});

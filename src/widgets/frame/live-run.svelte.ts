@@ -6,7 +6,7 @@
  */
 import { type ConfigFor, type Experiment, type RunMetric, settingsOf } from '../../engine/experiment';
 import { defaults, type FieldTable, validateConfig, type WithSeed } from '../../engine/fields';
-import { connection, type RunHandle } from '../../runtime/client';
+import { connection, preferredBackend, type RunHandle } from '../../runtime/client';
 import type { FromWorker } from '../../runtime/protocol';
 import { copyText, toast } from '../../lib/page-chrome';
 import { decodeConfig, encodeConfig, permalink } from '../../lib/permalink';
@@ -321,10 +321,4 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
     history.replaceState(null, '', url);
     toast((await copyText(url)) ? 'Link to this run copied' : `Link: ${url}`);
   }
-}
-
-/** `?backend=wasm` forces the WASM path (tests, and readers whose GPU path misbehaves). */
-function preferredBackend(): 'auto' | 'wasm' | 'webgpu' {
-  const b = new URLSearchParams(location.search).get('backend');
-  return b === 'wasm' || b === 'webgpu' ? b : 'auto';
 }
