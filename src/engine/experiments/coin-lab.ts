@@ -1,0 +1,107 @@
+/**
+ * The coin lab (chapter 6; Langosco et al. 2022): policies trained by behaviour cloning on levels
+ * whose coin sits in the top-right corner, except in a fraction pRand of them, then played on
+ * levels with the coin anywhere. Capability and goal are counted apart: a policy that walks
+ * cleanly to the old corner has kept its skill and pursued the wrong goal ('corner'); one that
+ * wanders until time runs out has lost its skill ('fail'). With pRand = 0 the policies succeed on
+ * every training-like level and mostly walk to the corner at test.
+ */
+import { claim, defineExperiment } from '../experiment';
+import { makeGrid, rollout } from '../gridworld';
+import { maxOf, mean, minOf } from '../stats';
+import { COIN_FIELDS, coinPlan, memberRates, policyTables, testLevels, trainLikeLevels } from './coin-task';
+
+/** Test levels whose rollouts the figure can replay, per policy. */
+export const REPLAY_LEVELS = 12;
+
+export interface CoinLabFigure {
+  size: number;
+  walls: number[];
+  corner: number;
+  /** Rates over training so far: one entry per measurement, means over the policies. */
+  curve: { step: number; trainSuccess: number; coin: number; corner: number; fail: number }[];
+  /** Per policy, at the latest measurement. */
+  coinRates: number[];
+  cornerRates: number[];
+  failRates: number[];
+  /** The first REPLAY_LEVELS test levels, and each policy's walk through them ([policy][level]). */
+  levels: { start: number; coin: number }[];
+  paths: { cells: number[]; outcome: 'coin' | 'corner' | 'fail' }[][];
+  totalSteps: number;
+}
+
+export const coinLab = defineExperiment<CoinLabFigure>()({
+  id: 'coin-lab',
+  title: 'The coin lab',
+  fields: {
+    ...COIN_FIELDS,
+    algo: { kind: 'enum', default: 'bc', options: [{ value: 'bc', label: 'behaviour cloning of a shortest-path expert' }], label: 'Training' },
+  },
+  metrics: {
+    step: 'training steps done',
+    loss: 'mean over policies of the training loss (cross-entropy against the expert’s moves) on the latest batch',
+    trainSuccess: 'mean over policies of the fraction of fresh training-like levels (coin placed as in training) whose coin the policy reaches',
+    coinRate: 'mean over policies of the fraction of test levels (coin anywhere but the corner) ending at the coin',
+    cornerRate: 'mean over policies of the fraction of test levels ending at the old top-right corner, the coin elsewhere',
+    failRate: 'mean over policies of the fraction of test levels ending at neither within 4 × size moves (coinRate + cornerRate + failRate = 1)',
+    coinRateMin: 'lowest coin rate of any policy',
+    coinRateMax: 'highest coin rate of any policy',
+    cornerRateMin: 'lowest corner rate of any policy',
+    cornerRateMax: 'highest corner rate of any policy',
+  },
+  small: { members: 2, steps: 100, width: 16 },
+  claims: (m) => [
+    ...claim(m.trainSuccess >= 0.95, `the policies should succeed on training-like levels (got ${m.trainSuccess})`),
+    ...claim(m.cornerRate >= 0.7, `with the coin always in the corner during training, most test levels should end at the corner (got ${m.cornerRate})`),
+    ...claim(m.coinRate <= 0.3, `few test levels should end at the coin (got ${m.coinRate})`),
+  ],
+  async run(ctx) {
+    const c = ctx.config;
+    const grid = makeGrid(c.size);
+    const plan = coinPlan(c, grid);
+    const test = testLevels(grid, c.seed);
+    const trainLike = trainLikeLevels(grid, c.seed, c.pRand);
+    const levels = test.slice(0, REPLAY_LEVELS);
+    const curve: CoinLabFigure['curve'] = [];
+    const base = { size: c.size, walls: [...grid.walls], corner: grid.corner, levels, totalSteps: c.steps };
+    ctx.report({ figure: { ...base, curve } });
+    const run = await ctx.lab.start(plan);
+    const every = Math.max(plan.spec.fused, Math.round(c.steps / 25));
+    let measured = -Infinity;
+    await run.trainTo(c.steps, async (chunk) => {
+      const last = chunk.step >= c.steps;
+      if (!last && chunk.step - measured < every) return void ctx.report({ metrics: { step: chunk.step, loss: mean(chunk.loss) } });
+      measured = chunk.step;
+      const tables = await policyTables(run, grid);
+      const r = memberRates(tables, test, trainLike);
+      const point = { step: chunk.step, trainSuccess: mean(r.trainSuccess), coin: mean(r.coin), corner: mean(r.corner), fail: mean(r.fail) };
+      curve.push(point);
+      ctx.report({
+        metrics: {
+          step: chunk.step,
+          loss: mean(chunk.loss),
+          trainSuccess: point.trainSuccess,
+          coinRate: point.coin,
+          cornerRate: point.corner,
+          failRate: point.fail,
+          coinRateMin: minOf(r.coin),
+          coinRateMax: maxOf(r.coin),
+          cornerRateMin: minOf(r.corner),
+          cornerRateMax: maxOf(r.corner),
+        },
+        figure: {
+          ...base,
+          curve: [...curve],
+          coinRates: r.coin,
+          cornerRates: r.corner,
+          failRates: r.fail,
+          paths: tables.map((t) => levels.map((l) => {
+            const o = rollout(t, l);
+            return { cells: o.path, outcome: o.outcome };
+          })),
+        },
+      });
+    });
+    await run.release();
+  },
+});
