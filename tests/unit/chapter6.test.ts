@@ -140,6 +140,11 @@ describe('chapter 6: the figures', () => {
     const r = await runExperiment(goalProbe, {});
     expect(goalProbe.claims!(r.metrics)).toEqual([]);
     const g = makeGrid(7);
+    // wherever the coin goes, the policy trained with it in the corner keeps heading for the corner
+    for (const coin of [21, 22, 44, 40, 13]) {
+      await r.host.action('place', { coin });
+      expect(r.reports.at(-1)!.metrics.towardCorner, `coin at ${coin}`).toBeGreaterThan(0.75);
+    }
     await r.host.action('place', { coin: 3 * 7 + 0, agent: 6 * 7 + 6 });
     const last = r.reports.at(-1)!;
     expect(last.figure.coin).toBe(21);
