@@ -93,6 +93,11 @@ export interface LabRun {
   trainTo(step: number, onChunk?: (c: Chunk) => void | Promise<void>): Promise<Chunk | null>;
   /** All members' parameters [E × P] (a diverged member's row NaN). */
   params(): Promise<Float32Array>;
+  /**
+   * Train on new data of the plan's shape from the next step on (fresh rollouts for a policy
+   * gradient; with spec.memberRows each member's own block); the 'train' set follows.
+   */
+  setData(data: Dataset): void;
   /** Loss and accuracy per member on the named sets (all of the plan's eval sets by default); NaN for diverged members. */
   evaluate(sets?: string[], theta?: Float32Array): Promise<EvalResult[]>;
   /** Outputs [E, n, out] of every member at n inputs X [n, in] (a diverged member's NaN). */

@@ -54,17 +54,33 @@ export function bceWithLogits(G: Graph, z: Tensor, y: Tensor): Tensor {
  * Gradient: softmax(z) − y, per row, scaled by the row's cotangent.
  */
 export function softmaxCrossEntropy(G: Graph, z: Tensor, onehot: Tensor): Tensor {
+  return weightedSoftmaxCE(G, z, onehot, false);
+}
+
+/**
+ * −Σ_k y_k·log softmax(z)_k for targets y of any sign and any row sum. With y = A·onehot(a) it is
+ * the REINFORCE surrogate −A·log π(a | s) (Williams 1992), whose gradient A·(softmax(z) − onehot(a))
+ * is the policy-gradient estimate for an action a taken with advantage A; a row of zeros adds
+ * nothing (padding). Gradient: softmax(z)·Σy − y, per row.
+ */
+export function policyGradientSurrogate(G: Graph, z: Tensor, y: Tensor): Tensor {
+  return weightedSoftmaxCE(G, z, y, true);
+}
+
+function weightedSoftmaxCE(G: Graph, z: Tensor, y: Tensor, anySum: boolean): Tensor {
   // A per-row value [.., B, 1] is spread over the classes by a product with a row of ones, not by
   // broadcasting: onnxruntime's WASM kernels broadcast a column one element at a time (~17 ns each
   // for three classes). Σ y·(lse − shifted) is written lse·Σy − Σ y·shifted for the same reason.
   const C = z.shape[z.shape.length - 1];
   const spread = (col: Tensor) => matmul(G, col, G.constant(new Array(C).fill(1), [1, C]));
+  const rowSum = G.untaped(() => reduceSum(G, y, [-1], true));
   const rows = G.untaped(() => {
     const shifted = sub(G, z, spread(reduceMaxNoGrad(G, z, -1)));
     const lse = log(G, reduceSum(G, exp(G, shifted), [-1], true));
-    return sub(G, mul(G, lse, reduceSum(G, onehot, [-1], true)), reduceSum(G, mul(G, onehot, shifted), [-1], true));
+    return sub(G, mul(G, lse, rowSum), reduceSum(G, mul(G, y, shifted), [-1], true));
   });
-  G.record(rows, [z], (g) => [G.untaped(() => mul(G, spread(g), sub(G, softmax(G, z), onehot)))]);
+  // targets that are distributions (Σy = 1) need no rescaling of the softmax
+  G.record(rows, [z], (g) => [G.untaped(() => mul(G, spread(g), sub(G, anySum ? mul(G, softmax(G, z), spread(rowSum)) : softmax(G, z), y)))]);
   return meanPerMember(G, rows);
 }
 
@@ -96,6 +112,8 @@ export const LOSSES = {
   'half-mse': { loss: ((G, p, t) => mse(G, p, t, true)) as Fn, accuracy: null as Fn | null },
   bce: { loss: bceWithLogits as Fn, accuracy: binaryAccuracy as Fn | null },
   'softmax-ce': { loss: softmaxCrossEntropy as Fn, accuracy: multiclassAccuracy as Fn | null },
+  /** Targets are advantage-weighted one-hot actions: the loss is the REINFORCE surrogate. */
+  'policy-gradient': { loss: policyGradientSurrogate as Fn, accuracy: null as Fn | null },
   /** The model's output is the loss itself (analytic landscapes). */
   value: { loss: ((G, p) => meanPerMember(G, p)) as Fn, accuracy: null as Fn | null },
 };

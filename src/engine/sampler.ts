@@ -1,7 +1,8 @@
 /**
  * Batch order. Each member walks its own sequence of shuffled epochs, seeded by its order seed,
  * so "same data, different batch order" is one seed per member. Full batch (B = N) keeps the
- * identity order: plain gradient descent.
+ * identity order: plain gradient descent. With `ownRows`, member e draws only from its own block
+ * of n/E rows (RunSpec.memberRows).
  */
 import { makeRng, permutation, type Rng } from './random';
 
@@ -10,15 +11,23 @@ export class BatchSampler {
   private readonly perms: Int32Array[];
   private readonly cursor: number[];
 
+  /** Rows each member draws from, and where member e's start (e · rows when ownRows, else 0). */
+  private readonly rows: number;
+  private readonly ownRows: boolean;
+
   constructor(
     readonly n: number,
     readonly batch: number,
     readonly orderSeeds: readonly number[],
+    ownRows = false,
   ) {
-    if (!(batch >= 1 && batch <= n)) throw new Error(`batch size ${batch} must be between 1 and ${n}`);
+    this.ownRows = ownRows;
+    this.rows = ownRows ? n / orderSeeds.length : n;
+    if (!Number.isInteger(this.rows)) throw new Error(`${n} rows cannot be split evenly between ${orderSeeds.length} members`);
+    if (!(batch >= 1 && batch <= this.rows)) throw new Error(`batch size ${batch} must be between 1 and ${this.rows}`);
     this.rngs = orderSeeds.map((s) => makeRng(s).fork(2));
     this.perms = this.rngs.map(() => new Int32Array(0));
-    this.cursor = orderSeeds.map(() => n);
+    this.cursor = orderSeeds.map(() => this.rows);
   }
 
   get members(): number {
@@ -26,16 +35,17 @@ export class BatchSampler {
   }
 
   private nextRow(e: number, out: Int32Array, at: number): void {
-    if (this.batch === this.n) {
-      for (let i = 0; i < this.n; i++) out[at + i] = i;
+    const first = this.ownRows ? e * this.rows : 0;
+    if (this.batch === this.rows) {
+      for (let i = 0; i < this.rows; i++) out[at + i] = first + i;
       return;
     }
     for (let i = 0; i < this.batch; i++) {
-      if (this.cursor[e] >= this.n) {
-        this.perms[e] = permutation(this.rngs[e], this.n);
+      if (this.cursor[e] >= this.rows) {
+        this.perms[e] = permutation(this.rngs[e], this.rows);
         this.cursor[e] = 0;
       }
-      out[at + i] = this.perms[e][this.cursor[e]++];
+      out[at + i] = first + this.perms[e][this.cursor[e]++];
     }
   }
 

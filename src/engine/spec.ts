@@ -37,7 +37,7 @@ export const MODEL_KINDS: { [K in ModelSpec['kind']]: ModelKind<K> } = {
     examples: [
       { label: 'no hidden layer, no bias, one input', spec: { kind: 'mlp', widths: [1, 1], activation: 'linear', bias: false }, losses: ['mse', 'half-mse'] },
       { label: 'no hidden layer', spec: { kind: 'mlp', widths: [2, 1], activation: 'linear' }, losses: ['mse', 'bce'] },
-      { label: 'a softmax layer', spec: { kind: 'mlp', widths: [2, 3], activation: 'linear' }, losses: ['softmax-ce'] },
+      { label: 'a softmax layer', spec: { kind: 'mlp', widths: [2, 3], activation: 'linear' }, losses: ['softmax-ce', 'policy-gradient'] },
       { label: 'deep linear chain', spec: { kind: 'mlp', widths: [1, 1, 1, 1], activation: 'linear', bias: false }, losses: ['mse'] },
       { label: 'tanh without biases', spec: { kind: 'mlp', widths: [2, 4, 1], activation: 'tanh', bias: false }, losses: ['mse', 'bce'] },
       { label: 'quadratic, wide input', spec: { kind: 'mlp', widths: [5, 3, 2], activation: 'quadratic' }, losses: ['softmax-ce'] },
@@ -109,6 +109,16 @@ export interface RunSpec {
   orderSeeds?: number[];
   /** Every member sees the same batch sequence (that of orderSeeds[0]). */
   sharedOrder?: boolean;
+  /**
+   * Each member trains on rows of its own: member e on rows [e·n/E, (e+1)·n/E) of the data (n a
+   * multiple of E). For data a member generates itself, such as its own rollouts (LabRun.setData).
+   */
+  memberRows?: boolean;
+  /**
+   * The loss is a surrogate whose value says nothing about fit (a policy gradient's): no verdict of
+   * convergence is drawn from it; divergence is still caught.
+   */
+  surrogate?: boolean;
   batch: number;
   /** Steps fused per call. */
   fused: number;
@@ -123,6 +133,11 @@ export function validateRun(spec: RunSpec, data: Dataset): string | null {
   if (E < 1) return 'no ensemble members selected';
   if (model.inDim !== data.inDim || model.outDim !== data.outDim) {
     return `model ${model.inDim}→${model.outDim} does not fit data ${data.inDim}→${data.outDim}`;
+  }
+  if (spec.memberRows) {
+    if (spec.sharedOrder) return 'members cannot both share one batch order and train on rows of their own';
+    if (data.n % E !== 0) return `${data.n} rows cannot be split evenly between ${E} members`;
+    if (!(spec.batch >= 1 && spec.batch <= data.n / E)) return `batch size must be between 1 and ${data.n / E} (each member's rows)`;
   }
   if (!(spec.batch >= 1 && spec.batch <= data.n)) return `batch size must be between 1 and ${data.n}`;
   const lrs = Array.isArray(spec.lr) ? spec.lr : [spec.lr];

@@ -21,7 +21,7 @@ import {
 import type { Model } from '../engine/models';
 import { makeRng } from '../engine/random';
 import { median } from '../engine/stats';
-import { buildModel, type EvalSet, type RunSpec } from '../engine/spec';
+import { buildModel, type Dataset, type EvalSet, type RunSpec } from '../engine/spec';
 import { Evaluator } from './evaluator';
 import type { Backend } from './ort';
 import { Trainer } from './trainer';
@@ -122,7 +122,7 @@ class OrtRun implements LabRun {
     const t = this.trainer;
     const K = this.spec.fused;
     const target = Math.min(step, this.spec.steps);
-    if (!this.startLoss && t.stepsDone === 0 && target > 0) {
+    if (!this.spec.surrogate && !this.startLoss && t.stepsDone === 0 && target > 0) {
       // the reference for divergence (a multiple of it) and for the convergence verdict
       this.startLoss = await this.trainLoss();
       t.setStartingLoss(this.startLoss);
@@ -180,8 +180,20 @@ class OrtRun implements LabRun {
     return this.masked(await this.trainer.params(), this.model.size);
   }
 
+  /** Data given by setData, which training reads instead of the plan's. */
+  private replaced: Dataset | null = null;
+
+  private get data(): Dataset {
+    return this.replaced ?? this.plan.data;
+  }
+
+  setData(data: Dataset): void {
+    this.trainer.setData(data);
+    this.replaced = data;
+  }
+
   private set(name: string): EvalSet {
-    if (name === 'train') return { name, data: this.plan.data, loss: this.spec.loss };
+    if (name === 'train') return { name, data: this.data, loss: this.spec.loss };
     const s = this.plan.evals?.find((e) => e.name === name);
     if (!s) throw new RangeError(`no dataset named "${name}" (this run has: train${(this.plan.evals ?? []).map((e) => `, ${e.name}`).join('')})`);
     return s;

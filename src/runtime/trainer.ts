@@ -62,7 +62,7 @@ export class Trainer {
 
   private constructor(
     readonly spec: RunSpec,
-    readonly data: Dataset,
+    private data: Dataset,
     private readonly program: Program | CapturedProgram,
     opts: TrainerOptions,
   ) {
@@ -74,7 +74,7 @@ export class Trainer {
     this.theta = floatTensor(opts.init ? Float32Array.from(opts.init) : initParams(this.model, spec.initSeeds), [E, P]);
     const slots = stateSlots(spec.optimizer.kind);
     this.state = slots ? floatTensor(new Float32Array(E * slots * P), [E, slots * P]) : null;
-    this.sampler = new BatchSampler(data.n, spec.batch, spec.orderSeeds ?? spec.initSeeds);
+    this.sampler = new BatchSampler(data.n, spec.batch, spec.orderSeeds ?? spec.initSeeds, spec.memberRows);
     const lrs = Float32Array.from(Array.isArray(spec.lr) ? spec.lr : new Array(E).fill(spec.lr));
     if (program instanceof CapturedProgram) {
       program.write('X', data.X);
@@ -85,6 +85,25 @@ export class Trainer {
       this.fixed = {};
     } else {
       this.fixed = { X: floatTensor(data.X, [data.n, data.inDim]), Y: floatTensor(data.Y, [data.n, data.outDim]), lr: floatTensor(lrs, [E, 1]) };
+    }
+  }
+
+  /**
+   * Train on new data of the same shape from the next step on (a policy gradient's fresh
+   * rollouts); parameters, optimizer state and batch order carry on.
+   */
+  setData(data: Dataset): void {
+    const d = this.data;
+    if (data.n !== d.n || data.inDim !== d.inDim || data.outDim !== d.outDim || data.X.length !== d.n * d.inDim || data.Y.length !== d.n * d.outDim) {
+      throw new RangeError(`new data must keep the shape ${d.n} × ${d.inDim} → ${d.outDim} (got ${data.n} × ${data.inDim} → ${data.outDim})`);
+    }
+    this.data = data;
+    if (this.program instanceof CapturedProgram) {
+      this.program.write('X', data.X);
+      this.program.write('Y', data.Y);
+    } else {
+      this.fixed.X = floatTensor(data.X, [data.n, data.inDim]);
+      this.fixed.Y = floatTensor(data.Y, [data.n, data.outDim]);
     }
   }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad } from '../../src/engine/autodiff';
 import { Graph, numel, type Tensor } from '../../src/engine/graph';
-import { bceWithLogits, mse, softmaxCrossEntropy } from '../../src/engine/losses';
+import { bceWithLogits, mse, policyGradientSurrogate, softmaxCrossEntropy } from '../../src/engine/losses';
 import * as op from '../../src/engine/ops';
 import { makeRng } from '../../src/engine/random';
 import { compile, runProgram } from './run-graph';
@@ -99,6 +99,11 @@ describe('loss VJPs match finite differences', () => {
   it('softmax cross-entropy', () =>
     checkGradient(
       (G, [z]) => softmaxCrossEntropy(G, op.mul(G, z, G.scalar(3)), G.constant([1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0], [2, 2, 3])),
+      [[2, 2, 3]],
+    ));
+  it('the policy-gradient surrogate, with advantages of either sign and a row of zeros', () =>
+    checkGradient(
+      (G, [z]) => policyGradientSurrogate(G, op.mul(G, z, G.scalar(3)), G.constant([0.7, 0, 0, 0, -1.3, 0, 0, 0, 0, 0, 0, 2.5], [2, 2, 3])),
       [[2, 2, 3]],
     ));
 });

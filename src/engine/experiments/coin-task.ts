@@ -6,10 +6,11 @@
  * way with reinforcement learning: the agents kept their skill at test and went to the end of the
  * level, where the coin had always been.
  */
-import { allStates, expertDataset, type Grid, type Level, makeGrid, outcomeRates, PolicyTable, sampleLevels } from '../gridworld';
+import { allStates, expertDataset, type Grid, horizon, type Level, makeGrid, obsDim, outcomeRates, PolicyTable, sampleLevels, step, writeObs } from '../gridworld';
 import type { FieldTable } from '../fields';
 import type { LabRun, RunPlan } from '../lab';
-import { makeRng, mixSeed } from '../random';
+import { makeRng, mixSeed, type Rng } from '../random';
+import type { Dataset } from '../spec';
 
 /** Training levels (the expert's walks through them are the data) and test levels per figure. */
 export const TRAIN_LEVELS = 1000;
@@ -96,4 +97,103 @@ export function memberRates(tables: readonly PolicyTable[], test: readonly Level
     r.fail.push(o.fail);
   }
   return r;
+}
+
+/**
+ * Policy gradient (REINFORCE, Williams 1992) as the second way to train: each update, every policy
+ * plays PG_LEVELS fresh training levels, sampling its moves from its softmax; a walk that reaches
+ * the coin after T moves earns PG_DISCOUNT^T, shared back to each of its moves as the return still
+ * to come; the returns of a policy's moves, centred and scaled over the update, weight the
+ * log-probabilities of the moves taken ('policy-gradient' loss). One Adam step per update; each
+ * policy trains on its own rows (RunSpec.memberRows). Langosco et al. trained CoinRun's agents
+ * with reinforcement learning (PPO); this is the plainest member of that family.
+ */
+export const PG_LEVELS = 16;
+export const PG_DISCOUNT = 0.95;
+
+export function pgPlan(c: CoinTaskConfig, grid: Grid = makeGrid(c.size)): RunPlan {
+  const rows = PG_LEVELS * horizon(grid);
+  const D = obsDim(grid);
+  const n = rows * c.members;
+  return {
+    spec: {
+      model: { kind: 'mlp', widths: [D, c.width, c.width, 4], activation: 'relu' },
+      loss: 'policy-gradient',
+      optimizer: { kind: 'adam' },
+      lr: c.lr,
+      initSeeds: Array.from({ length: c.members }, (_, i) => c.seed + i),
+      memberRows: true,
+      surrogate: true,
+      batch: rows,
+      fused: 1,
+      steps: c.steps,
+    },
+    data: { X: new Float32Array(n * D), Y: new Float32Array(n * 4), n, inDim: D, outDim: 4 },
+  };
+}
+
+/** One update's rollouts, written as each member's rows of a policy-gradient dataset. */
+export function pgBatch(grid: Grid, logits: Float32Array, members: number, pRand: number, rng: Rng): { data: Dataset; success: number } {
+  const F = grid.free.length;
+  const index = new Int32Array(grid.size * grid.size).fill(-1);
+  grid.free.forEach((cell, i) => (index[cell] = i));
+  const rows = PG_LEVELS * horizon(grid);
+  const D = obsDim(grid);
+  const X = new Float32Array(members * rows * D);
+  const Y = new Float32Array(members * rows * 4);
+  let wins = 0;
+  for (let e = 0; e < members; e++) {
+    const moves: { agent: number; coin: number; move: number; ret: number }[] = [];
+    for (const level of sampleLevels(grid, PG_LEVELS, pRand, rng)) {
+      const walk: { agent: number; move: number }[] = [];
+      let cell = level.start;
+      let won = false;
+      for (let t = 0; t < horizon(grid) && !won; t++) {
+        const at = (e * F * F + index[cell] * F + index[level.coin]) * 4;
+        const move = sampleSoftmax(logits, at, rng);
+        walk.push({ agent: cell, move });
+        cell = step(grid, cell, move);
+        won = cell === level.coin;
+      }
+      if (won) wins++;
+      walk.forEach((w, t) => moves.push({ agent: w.agent, coin: level.coin, move: w.move, ret: won ? PG_DISCOUNT ** (walk.length - 1 - t) : 0 }));
+    }
+    let mean = 0;
+    for (const m of moves) mean += m.ret / moves.length;
+    let sd = 0;
+    for (const m of moves) sd += (m.ret - mean) ** 2 / moves.length;
+    sd = Math.sqrt(sd);
+    if (sd < 1e-6) continue; // no walk differed from another: nothing to learn from this update
+    moves.forEach((m, i) => {
+      const row = e * rows + i;
+      writeObs(grid, m.agent, m.coin, X, row * D);
+      Y[row * 4 + m.move] = (m.ret - mean) / sd;
+    });
+  }
+  return { data: { X, Y, n: members * rows, inDim: D, outDim: 4 }, success: wins / (members * PG_LEVELS) };
+}
+
+function sampleSoftmax(logits: Float32Array, at: number, rng: Rng): number {
+  let max = -Infinity;
+  for (let m = 0; m < 4; m++) max = Math.max(max, logits[at + m]);
+  const p = [0, 1, 2, 3].map((m) => Math.exp(logits[at + m] - max));
+  let u = rng.uniform() * (p[0] + p[1] + p[2] + p[3]);
+  for (let m = 0; m < 3; m++) if ((u -= p[m]) < 0) return m;
+  return 3;
+}
+
+/**
+ * Train by policy gradient to `c.steps` updates; `onUpdate` runs after each (with the fraction of
+ * this update's walks that reached the coin) and may measure.
+ */
+export async function trainPolicyGradient(run: LabRun, grid: Grid, c: CoinTaskConfig, onUpdate: (step: number, success: number) => Promise<void>): Promise<void> {
+  const { X, n } = allStates(grid);
+  const rng = makeRng(mixSeed(c.seed, 73));
+  while (run.stepsDone < c.steps) {
+    const logits = await run.predict(X, n);
+    const batch = pgBatch(grid, logits, run.members, c.pRand, rng);
+    run.setData(batch.data);
+    await run.trainTo(run.stepsDone + 1);
+    await onUpdate(run.stepsDone, batch.success);
+  }
 }
