@@ -4,12 +4,13 @@
  * levels with the coin anywhere. Capability and goal are counted apart: a policy that walks
  * cleanly to the old corner has kept its skill and pursued the wrong goal ('corner'); one that
  * wanders until time runs out has lost its skill ('fail'). With pRand = 0 the policies succeed on
- * every training-like level and mostly walk to the corner at test.
+ * every training-like level and mostly walk to the corner at test. The same holds for policies
+ * trained by policy gradient, rewarded only for reaching the coin (coin-task.ts).
  */
 import { claim, defineExperiment } from '../experiment';
 import { makeGrid, rollout } from '../gridworld';
 import { maxOf, mean, minOf } from '../stats';
-import { COIN_FIELDS, coinPlan, memberRates, policyTables, testLevels, trainLikeLevels } from './coin-task';
+import { COIN_FIELDS, coinPlan, memberRates, pgPlan, policyTables, testLevels, trainLikeLevels, trainPolicyGradient } from './coin-task';
 
 /** Test levels whose rollouts the figure can replay, per policy. */
 export const REPLAY_LEVELS = 12;
@@ -35,11 +36,19 @@ export const coinLab = defineExperiment<CoinLabFigure>()({
   title: 'The coin lab',
   fields: {
     ...COIN_FIELDS,
-    algo: { kind: 'enum', default: 'bc', options: [{ value: 'bc', label: 'behaviour cloning of a shortest-path expert' }], label: 'Training' },
+    algo: {
+      kind: 'enum',
+      default: 'bc',
+      options: [
+        { value: 'bc', label: 'behaviour cloning of a shortest-path expert' },
+        { value: 'pg', label: 'policy gradient (REINFORCE), rewarded at the coin' },
+      ],
+      label: 'Training',
+    },
   },
   metrics: {
     step: 'training steps done',
-    loss: 'mean over policies of the training loss (cross-entropy against the expert’s moves) on the latest batch',
+    loss: 'behaviour cloning only: mean over policies of the training loss (cross-entropy against the expert’s moves) on the latest batch',
     trainSuccess: 'mean over policies of the fraction of fresh training-like levels (coin placed as in training) whose coin the policy reaches',
     coinRate: 'mean over policies of the fraction of test levels (coin anywhere but the corner) ending at the coin',
     cornerRate: 'mean over policies of the fraction of test levels ending at the old top-right corner, the coin elsewhere',
@@ -58,28 +67,27 @@ export const coinLab = defineExperiment<CoinLabFigure>()({
   async run(ctx) {
     const c = ctx.config;
     const grid = makeGrid(c.size);
-    const plan = coinPlan(c, grid);
     const test = testLevels(grid, c.seed);
     const trainLike = trainLikeLevels(grid, c.seed, c.pRand);
     const levels = test.slice(0, REPLAY_LEVELS);
     const curve: CoinLabFigure['curve'] = [];
     const base = { size: c.size, walls: [...grid.walls], corner: grid.corner, levels, totalSteps: c.steps };
     ctx.report({ figure: { ...base, curve } });
-    const run = await ctx.lab.start(plan);
-    const every = Math.max(plan.spec.fused, Math.round(c.steps / 25));
+    const pg = c.algo === 'pg';
+    const run = await ctx.lab.start(pg ? pgPlan(c, grid) : coinPlan(c, grid));
+    const every = Math.max(pg ? 1 : run.spec.fused, Math.round(c.steps / 25));
     let measured = -Infinity;
-    await run.trainTo(c.steps, async (chunk) => {
-      const last = chunk.step >= c.steps;
-      if (!last && chunk.step - measured < every) return void ctx.report({ metrics: { step: chunk.step, loss: mean(chunk.loss) } });
-      measured = chunk.step;
+    const measure = async (step: number, loss: number | undefined) => {
+      if (step < c.steps && step - measured < every) return void ctx.report({ metrics: { step, loss } });
+      measured = step;
       const tables = await policyTables(run, grid);
       const r = memberRates(tables, test, trainLike);
-      const point = { step: chunk.step, trainSuccess: mean(r.trainSuccess), coin: mean(r.coin), corner: mean(r.corner), fail: mean(r.fail) };
+      const point = { step, trainSuccess: mean(r.trainSuccess), coin: mean(r.coin), corner: mean(r.corner), fail: mean(r.fail) };
       curve.push(point);
       ctx.report({
         metrics: {
-          step: chunk.step,
-          loss: mean(chunk.loss),
+          step,
+          loss,
           trainSuccess: point.trainSuccess,
           coinRate: point.coin,
           cornerRate: point.corner,
@@ -101,7 +109,9 @@ export const coinLab = defineExperiment<CoinLabFigure>()({
           })),
         },
       });
-    });
+    };
+    if (pg) await trainPolicyGradient(run, grid, c, (step) => measure(step, undefined));
+    else await run.trainTo(c.steps, (chunk) => measure(chunk.step, mean(chunk.loss)));
     await run.release();
   },
 });

@@ -20,9 +20,9 @@ export const COIN_FIELDS = {
   size: { kind: 'int', default: 7, min: 5, max: 11, label: 'Grid side (cells)' },
   pRand: { kind: 'float', default: 0, min: 0, max: 1, step: 0.05, label: 'Training levels with the coin placed at random (fraction)' },
   members: { kind: 'int', default: 8, min: 1, max: 32, label: 'Policies (seeds)' },
-  steps: { kind: 'int', default: 1500, min: 50, max: 10000, step: 50, label: 'Training steps' },
+  steps: { kind: 'int', default: 400, min: 50, max: 5000, step: 50, label: 'Training steps (updates)' },
   width: { kind: 'int', default: 64, min: 8, max: 256, label: 'Hidden units per layer' },
-  lr: { kind: 'float', default: 0.003, min: 1e-5, max: 1, label: 'Learning rate (Adam)' },
+  lr: { kind: 'float', default: 0.01, min: 1e-5, max: 1, label: 'Learning rate (Adam)' },
 } satisfies FieldTable;
 
 export interface CoinTaskConfig {
