@@ -40,8 +40,8 @@ export const coinLab = defineExperiment<CoinLabFigure>()({
       kind: 'enum',
       default: 'bc',
       options: [
-        { value: 'bc', label: 'behaviour cloning of a shortest-path expert' },
-        { value: 'pg', label: 'policy gradient (REINFORCE), rewarded at the coin' },
+        { value: 'bc', label: 'imitation of the expert' },
+        { value: 'pg', label: 'policy gradient (reward at the coin)' },
       ],
       label: 'Training',
     },
