@@ -60,4 +60,36 @@ describe('actions on a run', () => {
     expect(Number.isFinite(m.barrierSeeds)).toBe(true);
     await page.close();
   });
+
+  it('the coin lab replays a policy’s walk move by move, and the goal probe moves the coin and the agent where the reader clicks', async () => {
+    const { page, errors } = await openPage(b.ctx, '/chapters/goal-misgeneralization/?coin-lab.members=2&coin-lab.steps=100#coin-lab');
+    const lab = page.locator('figure[data-widget="coin-lab"]');
+    await lab.scrollIntoViewIfNeeded();
+    expect((await waitForWidget(page, 'coin-lab', ['done', 'error'])).state).toBe('done');
+    await lab.locator('[data-reset-walk]').click();
+    await expect.poll(() => lab.locator('[data-outcome]').count()).toBe(0); // back at the start: no outcome yet
+    await lab.locator('[data-step-move]').click();
+    await lab.locator('[data-play]').click();
+    await lab.locator('[data-outcome]').waitFor({ timeout: 30_000 });
+    expect(await lab.locator('[data-outcome]').textContent()).toMatch(/coin|corner|nowhere/);
+
+    const W = 'goal-probe';
+    const probe = page.locator(`figure[data-widget="${W}"]`);
+    await probe.scrollIntoViewIfNeeded();
+    const first = await waitForWidget(page, W, ['done', 'error']);
+    expect(first.state).toBe('done');
+    const summary = async () => (await probe.locator('[data-summary]').textContent()) ?? '';
+    const before = await summary();
+    await probe.locator('[data-cell-button="22"]').click(); // row 4, column 2 of the 7 × 7 grid
+    await expect.poll(summary, { timeout: 30_000 }).not.toBe(before);
+    expect(await summary()).toMatch(/row 4, column 2/);
+    expect(await probe.locator('[data-coin]').getAttribute('data-coin')).toBe('22');
+    await probe.locator('input[value="agent"]').check();
+    await probe.locator('[data-cell-button="48"]').click();
+    await probe.locator('[data-walk-outcome]').waitFor({ timeout: 30_000 });
+    expect(Number(await probe.locator('[data-path]').getAttribute('data-path'))).toBeGreaterThan(1);
+    expect(await probe.locator('[data-coin]').getAttribute('data-coin')).toBe('22'); // the coin stayed where it was
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
