@@ -176,6 +176,15 @@ describe('chapter 6: the figures', () => {
     expect(r.metrics.coinRate).toBeLessThan(0.3);
   }, 120_000);
 
+  it('a learning rate too high to learn the task ends "did not converge", with the training success named', async () => {
+    const r = await runExperiment(coinLab, { lr: 1, members: 2, steps: 100 });
+    await r.host.stop();
+    expect(r.outcome).toMatchObject({ kind: 'done', verdict: 'unconverged', message: expect.stringMatching(/only \d+% of training-like levels/) });
+    const p = await runExperiment(goalProbe, { lr: 1, steps: 100 });
+    await p.host.stop();
+    expect(p.outcome).toMatchObject({ kind: 'done', verdict: 'unconverged' });
+  }, 120_000);
+
   it('coin-lab with the coin at random in every training level: the coin at test', async () => {
     const r = await runExperiment(coinLab, { pRand: 1, members: 4 });
     await r.host.stop();

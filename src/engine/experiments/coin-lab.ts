@@ -10,7 +10,7 @@
 import { claim, defineExperiment } from '../experiment';
 import { makeGrid, rollout } from '../gridworld';
 import { maxOf, mean, minOf } from '../stats';
-import { COIN_FIELDS, coinPlan, memberRates, pgPlan, policyTables, testLevels, trainLikeLevels, trainPolicyGradient } from './coin-task';
+import { COIN_FIELDS, coinPlan, memberRates, pgPlan, policyTables, testLevels, trainingFailed, trainLikeLevels, trainPolicyGradient } from './coin-task';
 
 /** Test levels whose rollouts the figure can replay, per policy. */
 export const REPLAY_LEVELS = 12;
@@ -113,5 +113,7 @@ export const coinLab = defineExperiment<CoinLabFigure>()({
     if (pg) await trainPolicyGradient(run, grid, c, (step) => measure(step, undefined));
     else await run.trainTo(c.steps, (chunk) => measure(chunk.step, mean(chunk.loss)));
     await run.release();
+    const failed = curve.length ? trainingFailed(curve[curve.length - 1].trainSuccess, 'On average the policies') : null;
+    if (failed) ctx.unconverged(failed);
   },
 });

@@ -79,6 +79,17 @@ export async function policyTables(run: LabRun, grid: Grid): Promise<PolicyTable
     .map((e) => new PolicyTable(grid, logits, e * n * 4));
 }
 
+/**
+ * Policies that cannot do the training task have no goal to misgeneralize: below this success on
+ * training-like levels a figure ends "Did not converge" instead of reading coin and corner rates.
+ */
+export const MIN_TRAIN_SUCCESS = 0.5;
+
+export function trainingFailed(trainSuccess: number, what: string): string | null {
+  if (trainSuccess >= MIN_TRAIN_SUCCESS) return null;
+  return `${what} reached the coin on only ${Math.round(trainSuccess * 100)}% of training-like levels, so training failed and the test rates say nothing about which goal was learned. Lower the learning rate or train longer.`;
+}
+
 export interface MemberRates {
   trainSuccess: number[];
   coin: number[];

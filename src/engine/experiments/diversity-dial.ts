@@ -9,7 +9,7 @@ import { claim, defineExperiment } from '../experiment';
 import type { FieldTable } from '../fields';
 import { makeGrid } from '../gridworld';
 import { mean } from '../stats';
-import { COIN_FIELDS, coinPlan, memberRates, policyTables, testLevels, trainLikeLevels } from './coin-task';
+import { COIN_FIELDS, coinPlan, memberRates, policyTables, testLevels, trainingFailed, trainLikeLevels } from './coin-task';
 
 /** The dial's settings, as metric suffixes name them (pRand in percent). */
 export const DIAL = [0, 0.05, 0.1, 0.2, 0.5, 1] as const;
@@ -50,6 +50,8 @@ export const diversityDial = defineExperiment<DiversityDialFigure>()({
       const r = memberRates(await policyTables(run, grid), test, trainLikeLevels(grid, c.seed, pRand));
       await run.release();
       points.push({ pRand, coin: r.coin, corner: r.corner, fail: r.fail, trainSuccess: r.trainSuccess });
+      const failed = trainingFailed(mean(r.trainSuccess), `Trained with pRand = ${pRand}, the policies on average`);
+      if (failed) ctx.unconverged(failed);
       ctx.report({
         metrics: { [`coinRate_p${pct(pRand)}`]: mean(r.coin), [`cornerRate_p${pct(pRand)}`]: mean(r.corner) } as Record<`coinRate_p${Pct}` | `cornerRate_p${Pct}`, number>,
         figure: { points: [...points] },

@@ -6,8 +6,8 @@
  * rather than from a few rollouts. The grid is small enough to ask every state.
  */
 import { claim, defineExperiment } from '../experiment';
-import { distancesTo, type Grid, makeGrid, type PolicyTable, rollout, step } from '../gridworld';
-import { COIN_FIELDS, coinPlan, policyTables } from './coin-task';
+import { distancesTo, type Grid, makeGrid, outcomeRates, type PolicyTable, rollout, step } from '../gridworld';
+import { COIN_FIELDS, coinPlan, policyTables, trainingFailed, trainLikeLevels } from './coin-task';
 
 /** What a cell's preferred move does: brings the agent closer to the coin, to the corner, both, neither. */
 export type Heading = 'coin' | 'corner' | 'both' | 'neither';
@@ -72,6 +72,8 @@ export const goalProbe = defineExperiment<GoalProbeFigure>()({
     const [table] = await policyTables(run, grid);
     await run.release();
     if (!table) return; // the one policy diverged: the host ends the figure in its diverged state
+    const failed = trainingFailed(outcomeRates(table, trainLikeLevels(grid, c.seed, c.pRand)).coin, 'The policy');
+    if (failed) ctx.unconverged(failed);
     const base = { size: c.size, walls: [...grid.walls], corner: grid.corner };
     const show = (coin: number, agent: number | null) => {
       const p = probe(table, grid, coin);
