@@ -85,3 +85,27 @@ describe('the page runs what the tests run', () => {
     });
   }
 });
+
+describe('the policy gradient on WebGPU', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch('webgpu');
+  });
+  afterAll(async () => browser?.close());
+
+  // the one figure setting that swaps a replayed program's training data between steps (LabRun.setData)
+  it('coin-lab with algo=pg trains on fresh rollouts each update on the software WebGPU adapter', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const W = 'coin-lab';
+    const { page, errors } = await openPage(ctx, `/chapters/goal-misgeneralization/?backend=webgpu&${W}.algo=pg&${W}.members=2&${W}.steps=50&${W}.width=16#${W}`);
+    await page.locator(`figure[data-widget="${W}"]`).scrollIntoViewIfNeeded();
+    const info = await waitForWidget(page, W, ['done', 'unconverged', 'diverged', 'error'], 200_000);
+    // 50 updates may not learn the task: "did not converge" (training failed) is an honest end here, an error is not
+    expect(['done', 'unconverged']).toContain(info.state);
+    expect(info.backend).toMatch(/^Backend: WebGPU/);
+    expect(info.metrics.step).toBe(50);
+    for (const k of ['trainSuccess', 'coinRate', 'cornerRate', 'failRate']) expect(Number.isFinite(info.metrics[k]), k).toBe(true);
+    expect(errors.filter((x) => !/No available adapters/.test(x))).toEqual([]);
+    await ctx.close();
+  });
+});

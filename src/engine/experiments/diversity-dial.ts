@@ -32,7 +32,7 @@ export const diversityDial = defineExperiment<DiversityDialFigure>()({
   title: 'The diversity dial',
   fields,
   metrics: { ...rate('coinRate', 'at the coin'), ...rate('cornerRate', 'at the old corner') },
-  small: { members: 1, steps: 50, width: 16 },
+  small: { members: 1, steps: 100, width: 16 },
   claims: (m) => [
     ...claim(m.cornerRate_p0 >= 0.7, `with no randomized levels most test levels should end at the corner (got ${m.cornerRate_p0})`),
     ...claim(m.coinRate_p100 >= 0.8, `trained with the coin anywhere, most test levels should end at the coin (got ${m.coinRate_p100})`),
