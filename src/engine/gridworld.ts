@@ -28,6 +28,8 @@ export interface Grid {
   walls: Uint8Array;
   /** Cells without a wall, ascending. */
   free: number[];
+  /** Each cell's position in `free` (-1 at a wall): the row order of policy tables and observations. */
+  freeIndex: Int32Array;
   /** The top-right cell: the coin's place in (most) training levels. */
   corner: number;
 }
@@ -53,7 +55,9 @@ export function makeGrid(size: number): Grid {
   for (let c = 1; c <= m - 2; c++) walls[(size - 2) * size + c] = 1;
   const free: number[] = [];
   for (let i = 0; i < size * size; i++) if (!walls[i]) free.push(i);
-  return { size, walls, free, corner: size - 1 };
+  const freeIndex = new Int32Array(size * size).fill(-1);
+  free.forEach((cell, i) => (freeIndex[cell] = i));
+  return { size, walls, free, freeIndex, corner: size - 1 };
 }
 
 /** Where a move from a cell leads. */
@@ -158,7 +162,6 @@ export function allStates(g: Grid): { X: Float32Array; n: number } {
  * from the logits of one member over allStates, [F·F × 4]. Ties go to the first move.
  */
 export class PolicyTable {
-  private readonly index: Int32Array;
   readonly moves: Uint8Array;
 
   constructor(
@@ -167,8 +170,6 @@ export class PolicyTable {
     offset = 0,
   ) {
     const F = grid.free.length;
-    this.index = new Int32Array(grid.size * grid.size).fill(-1);
-    grid.free.forEach((cell, i) => (this.index[cell] = i));
     this.moves = new Uint8Array(F * F);
     for (let s = 0; s < F * F; s++) {
       let best = 0;
@@ -178,7 +179,7 @@ export class PolicyTable {
   }
 
   move(agent: number, coin: number): number {
-    return this.moves[this.index[agent] * this.grid.free.length + this.index[coin]];
+    return this.moves[this.grid.freeIndex[agent] * this.grid.free.length + this.grid.freeIndex[coin]];
   }
 }
 

@@ -146,8 +146,7 @@ export function pgPlan(c: CoinTaskConfig, grid: Grid = makeGrid(c.size)): RunPla
 /** One update's rollouts, written as each member's rows of a policy-gradient dataset. */
 export function pgBatch(grid: Grid, logits: Float32Array, members: number, pRand: number, rng: Rng): { data: Dataset; success: number } {
   const F = grid.free.length;
-  const index = new Int32Array(grid.size * grid.size).fill(-1);
-  grid.free.forEach((cell, i) => (index[cell] = i));
+  const index = grid.freeIndex;
   const rows = PG_LEVELS * horizon(grid);
   const D = obsDim(grid);
   const X = new Float32Array(members * rows * D);
