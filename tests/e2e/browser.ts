@@ -117,6 +117,11 @@ export async function waitForWidget<M extends string = string>(page: Page, id: s
   return widgetInfo<M>(page, id);
 }
 
+/** Wait for a widget's first report (its first trained frame's metrics). */
+export async function waitForFirstReport(page: Page, id: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction((w) => (document.querySelector(`[data-widget="${w}"]`) as HTMLElement).dataset.metrics !== '{}', id, { timeout, polling: 50 });
+}
+
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 
 /** Every page of the built site, as a path ('/', '/about/', '/chapters/…/'), found in dist/. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_METRICS } from '../../src/engine/experiment';
 import { EXPERIMENTS } from '../../src/engine/experiments';
 import { runExperiment } from '../../src/runtime/host';
-import { builtPages, type Config, launch, openPage, smallQuery, waitForWidget, widgetsOn } from './browser';
+import { builtPages, type Config, launch, openPage, smallQuery, waitForFirstReport, waitForWidget, widgetsOn } from './browser';
 
 const FIGURES = builtPages()
   .filter((p) => p.startsWith('/chapters/'))
@@ -41,7 +41,7 @@ for (const config of ['wasm', 'webgpu'] as Config[]) {
         await page.locator(`figure[data-widget="${id}"]`).scrollIntoViewIfNeeded();
         const t0 = Date.now();
         // the first report (a trained frame's metrics) and the end, printed as the speed report (never asserted)
-        await page.waitForFunction((w) => (document.querySelector(`[data-widget="${w}"]`) as HTMLElement).dataset.metrics !== '{}', id, { timeout: 200_000, polling: 50 });
+        await waitForFirstReport(page, id, 200_000);
         const first = (Date.now() - t0) / 1000;
         const info = await waitForWidget(page, id, ['done', 'unconverged', 'diverged', 'error'], 200_000);
         console.log(`speed ${config} ${id}: first report ${first.toFixed(1)} s (new profile), ${info.state} at ${((Date.now() - t0) / 1000).toFixed(1)} s${config === 'webgpu' ? ' (small configuration)' : ' (defaults)'}`);

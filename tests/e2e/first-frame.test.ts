@@ -8,7 +8,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtPages, launchWithProfile, url, widgetsOn } from './browser';
+import { builtPages, launchWithProfile, url, waitForFirstReport, widgetsOn } from './browser';
 
 const CHAPTERS = builtPages().filter((p) => p.startsWith('/chapters/'));
 const WASM = /\/ort\/[^/]+\/ort-wasm[^/]*\.wasm$/;
@@ -16,7 +16,7 @@ const WASM = /\/ort\/[^/]+\/ort-wasm[^/]*\.wasm$/;
 async function firstReport(page: Page, id: string): Promise<number> {
   await page.locator(`figure[data-widget="${id}"]`).scrollIntoViewIfNeeded();
   const t0 = Date.now();
-  await page.waitForFunction((w) => (document.querySelector(`[data-widget="${w}"]`) as HTMLElement).dataset.metrics !== '{}', id, { timeout: 60_000, polling: 50 });
+  await waitForFirstReport(page, id);
   return (Date.now() - t0) / 1000;
 }
 
