@@ -37,8 +37,12 @@ export function initCiteDialog() {
   function open(item: CiteData, from: HTMLElement) {
     q('[data-cite-kind]').textContent = item.section ? 'section' : 'chapter';
     q('[data-cite-what]').textContent = item.section ? `${chapter!.title} › ${item.title}` : item.title;
-    fields.bibtex.value = item.bibtex;
-    fields.text.value = item.text;
+    for (const [k, field] of Object.entries(fields)) {
+      field.value = item[k as keyof typeof fields];
+      // a new value leaves the caret (and the scroll) at its end: show the start
+      field.setSelectionRange(0, 0);
+      field.scrollTop = 0;
+    }
     const link = q<HTMLAnchorElement>('[data-cite-link]');
     link.href = item.url;
     link.textContent = item.url;

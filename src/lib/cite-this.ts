@@ -32,6 +32,9 @@ export function cslName(name: string): CslName {
 
 const CSL_TYPE = { article: 'article-journal', inproceedings: 'paper-conference', book: 'book', misc: 'document' } as const;
 
+/** Citation.js indents BibTeX fields with tabs: two spaces read better in a narrow box. */
+const untab = (bibtex: string) => bibtex.trim().replace(/^\t/gm, '  ');
+
 /** A bibliography entry as CSL-JSON. The venue is the journal, the proceedings, the publisher or (misc) a note. */
 export function referenceCsl(ref: Reference): Record<string, unknown> {
   const venue =
@@ -54,7 +57,7 @@ export function referenceCsl(ref: Reference): Record<string, unknown> {
 
 export function referenceBibtex(ref: Reference): string {
   // BibTeX reads a bare "others" as et al.; braced it would be a name
-  return String(new Cite(referenceCsl(ref)).format('bibtex')).trim().replace(/ and \{others\}/g, ' and others');
+  return untab(String(new Cite(referenceCsl(ref)).format('bibtex'))).replace(/ and \{others\}/g, ' and others');
 }
 
 export interface CiteThisInput {
@@ -93,7 +96,7 @@ export function citeThis(input: CiteThisInput): CiteThis {
     URL: url,
   };
   const cite = new Cite(csl);
-  let bibtex = String(cite.format('bibtex')).trim();
+  let bibtex = untab(String(cite.format('bibtex')));
   // BibTeX has no version field: say it in the note beside the access date
   bibtex = bibtex.replace(/note = \{([^}]*)\}/, `note = {Version ${input.version}. $1}`);
   const text = String(cite.format('bibliography', { format: 'text', template: 'apa', lang: 'en-US' })).trim();

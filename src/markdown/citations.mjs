@@ -74,7 +74,7 @@ export function citationNode(ref, id, base = '/') {
   const links = [];
   const url = readingUrl(ref);
   if (url) links.push(link(url, [text(ref.url ? 'Read it' : `doi:${ref.doi}`)]), text(' · '));
-  links.push(link(`${base}bibliography/#${ref.key}`, [text('In the bibliography (BibTeX, where it is cited)')]));
+  links.push(link(`${base}bibliography/#${ref.key}`, [text('In the bibliography')]));
   return span('preview-host', {}, [
     link(`#ref-${ref.key}`, [text(citeLabel(ref))], { className: ['citation'], dataPreview: true, ariaDescribedBy: id }),
     span('preview-card', { role: 'tooltip', id, hidden: true }, [span(null, {}, [text(fullReference(ref))]), span(null, {}, links)]),

@@ -156,7 +156,7 @@ describe('citations plugin', () => {
     expect(out).toContain(
       '(<span class="preview-host"><a href="#ref-smith2020" class="citation" data-preview aria-describedby="cite-1">Smith et al. 2020</a>' +
         '<span class="preview-card" role="tooltip" id="cite-1" hidden><span>Ann Smith, Bo Lee, Cy Wu (2020). A title. J. Things.</span>' +
-        '<span><a href="https://e.org/a">Read it</a> · <a href="/bibliography/#smith2020">In the bibliography (BibTeX, where it is cited)</a></span></span></span>; ',
+        '<span><a href="https://e.org/a">Read it</a> · <a href="/bibliography/#smith2020">In the bibliography</a></span></span></span>; ',
     );
     expect(out).toContain('<span>Jo Doe (2019). Other?</span><span><a href="https://doi.org/10.1/x">doi:10.1/x</a>');
     const ids = [...out.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
