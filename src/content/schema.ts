@@ -3,13 +3,33 @@ import { z } from 'astro/zod';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lowercase-words-with-dashes');
 
-export const referenceSchema = z.object({
-  key: z.string().regex(/^[\w-]+$/),
-  authors: z.array(z.string()).min(1),
-  year: z.number().int().min(1900).max(2100),
-  title: z.string(),
-  venue: z.string().optional(),
-  url: z.string().url().optional(),
+/** One entry of content/references.yaml, the book's single bibliography. */
+export const referenceSchema = z
+  .object({
+    /** Letters, digits, underscores: the BibTeX label is the key itself. */
+    key: z.string().regex(/^\w+$/, 'letters, digits and _ only (it is also the BibTeX label)'),
+    /** BibTeX entry type; preprints, blog posts and web pages are misc. */
+    type: z.enum(['article', 'inproceedings', 'book', 'misc']).default('misc'),
+    authors: z.array(z.string()).min(1),
+    year: z.number().int().min(1900).max(2100),
+    title: z.string(),
+    venue: z.string().optional(),
+    url: z.string().url().optional(),
+    doi: z.string().regex(/^10\.\S+\/\S+$/, 'a DOI like 10.1007/BF00992696, without https://doi.org/').optional(),
+    pages: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export type Reference = z.infer<typeof referenceSchema>;
+
+/** The whole file: a list of references with unique keys. */
+export const referencesFileSchema = z.array(referenceSchema).superRefine((refs, ctx) => {
+  const seen = new Set<string>();
+  refs.forEach((r, i) => {
+    if (seen.has(r.key)) ctx.addIssue({ code: 'custom', message: `reference key "${r.key}" appears twice`, path: [i, 'key'] });
+    seen.add(r.key);
+  });
 });
 
 export const chapterSchema = z
@@ -27,12 +47,13 @@ export const chapterSchema = z
     prerequisites: z.array(slug).default([]),
     /** One-line summaries of sections, by section id (for sections.json). */
     sections: z.record(slug, z.string()).default({}),
-    references: z.array(referenceSchema).default([]),
-  })
-  .superRefine((c, ctx) => {
-    const keys = c.references.map((r) => r.key);
-    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-    if (dup) ctx.addIssue({ code: 'custom', message: `reference key "${dup}" appears twice`, path: ['references'] });
+    /** Gone: references live once for the book in content/references.yaml; a chapter only cites keys. */
+    references: z
+      .unknown()
+      .refine((v) => v === undefined, {
+        message: 'chapters no longer list references: move them to content/references.yaml and cite them by key ([@key])',
+      })
+      .optional(),
   });
 
 export type Chapter = z.infer<typeof chapterSchema>;

@@ -169,12 +169,13 @@ describe('chapter schema', () => {
   it('accepts a valid chapter and fills defaults', () => {
     const c = chapterSchema.parse({ ...base, wiki: ['goal-misgeneralization'] });
     expect(c.prerequisites).toEqual([]);
-    expect(c.references).toEqual([]);
   });
-  it('rejects bad wiki slugs, missing fields and duplicate references', () => {
+  it('rejects bad wiki slugs, missing fields, and a references list (they live in content/references.yaml)', () => {
     expect(chapterSchema.safeParse({ ...base, wiki: ['Goal Misgeneralization'] }).success).toBe(false);
     expect(chapterSchema.safeParse({ title: 'x y z', order: 1 }).success).toBe(false);
     const ref = { key: 'a', authors: ['X'], year: 2020, title: 't' };
-    expect(chapterSchema.safeParse({ ...base, references: [ref, ref] }).success).toBe(false);
+    const r = chapterSchema.safeParse({ ...base, references: [ref] });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0].message).toMatch(/content\/references\.yaml/);
   });
 });
