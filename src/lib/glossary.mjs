@@ -14,7 +14,7 @@
  * would leave the visible use in the prose unmarked.
  */
 import { readFileSync } from 'node:fs';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import { z } from 'astro/zod';
 import { parseHeadingTag } from '../markdown/stable-headings.mjs';
 
@@ -57,7 +57,7 @@ export function parseGlossary(text, source = 'content/glossary.yaml') {
   /** @type {unknown} */
   let raw;
   try {
-    raw = yaml.load(text);
+    raw = loadYaml(text);
   } catch (e) {
     throw new Error(`${source}: not valid YAML: ${e instanceof Error ? e.message : e}`);
   }
