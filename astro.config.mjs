@@ -8,6 +8,7 @@ import rehypeKatex from 'rehype-katex';
 import { remarkStableHeadings, rehypeHeadingExtras } from './src/markdown/stable-headings.mjs';
 import { remarkCitations } from './src/markdown/citations.mjs';
 import { remarkFigureNumbers } from './src/markdown/figure-numbers.mjs';
+import { remarkGlossary } from './src/markdown/glossary.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
 import { referencesCheck } from './src/integrations/references-check.ts';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ export default defineConfig({
   integrations: [mdx(), svelte(), referencesCheck()],
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkFigureNumbers],
+      remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkGlossary, remarkFigureNumbers],
       rehypePlugins: [[rehypeKatex, { output: 'html' }], rehypeHeadingExtras],
     }),
   },

@@ -56,8 +56,13 @@ const inOpen = (t: EventTarget | null) => !!open && t instanceof Node && (open.c
 
 export function initPreviews() {
   let lastPointer = 'mouse';
+  // whether the tapped trigger's card was already open when the finger came down: a tap also
+  // focuses the link (focusin opens the card) before its click, so `open` alone cannot tell a
+  // first tap from a second one
+  let openAtPress = false;
   document.addEventListener('pointerdown', (ev) => {
     lastPointer = ev.pointerType;
+    openAtPress = !!open && open.trigger === triggerFrom(ev.target);
     if (!inOpen(ev.target)) hidePreview();
   });
   document.addEventListener('pointerover', (ev) => {
@@ -85,7 +90,7 @@ export function initPreviews() {
   document.addEventListener('click', (ev) => {
     const t = triggerFrom(ev.target);
     if (!t || lastPointer !== 'touch') return;
-    if (open?.trigger === t) return;
+    if (openAtPress && open?.trigger === t) return;
     ev.preventDefault();
     showPreview(t);
   });
