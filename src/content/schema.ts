@@ -12,6 +12,20 @@ export const referenceSchema = z.object({
   url: z.string().url().optional(),
 });
 
+/** A named setting of one figure, offered to wiki editors as a link (checked against the figure's fields at build: src/lib/book-checks.ts). */
+export const presetSchema = z.object({
+  widget: slug,
+  label: z.string().min(3),
+  settings: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+});
+
+/** One dated change to a chapter, for the changelog (section ids checked at build: src/lib/book-checks.ts). */
+export const changeSchema = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'),
+  sections: z.array(slug).optional(),
+  note: z.string().min(3),
+});
+
 export const chapterSchema = z
   .object({
     title: z.string().min(3),
@@ -28,6 +42,10 @@ export const chapterSchema = z
     /** One-line summaries of sections, by section id (for sections.json). */
     sections: z.record(slug, z.string()).default({}),
     references: z.array(referenceSchema).default([]),
+    /** Named figure settings shown on /wiki/ as links. */
+    presets: z.array(presetSchema).default([]),
+    /** What changed, newest first or in any order (the changelog sorts). */
+    changes: z.array(changeSchema).default([]),
   })
   .superRefine((c, ctx) => {
     const keys = c.references.map((r) => r.key);
