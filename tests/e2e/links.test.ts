@@ -117,6 +117,11 @@ describe('wiki tools in the page', () => {
     const wiki = await page.locator('[data-related-wiki] a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(wiki.length).toBeGreaterThan(0);
     for (const h of wiki) expect(h).toMatch(/^https?:\/\/[^/]+\/.*[a-z0-9-]+$/);
+    // sections.json carries the same outbound links
+    const { entries } = (await (await fetch(url('/sections.json'))).json()) as { entries: { id: string; wiki: string[]; wikiUrls: string[] }[] };
+    const sec = entries.find((e) => e.id === 'coin-in-the-corner')!;
+    expect(sec.wikiUrls).toEqual(wiki);
+    expect(sec.wikiUrls.length).toBe(sec.wiki.length);
     await page.locator('[data-last-changed] a').click();
     await page.waitForURL(/\/changelog\/#goal-misgeneralization$/);
     expect(await page.locator('#goal-misgeneralization li').count()).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  * and section ids that survive a renamed heading.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import yaml from 'js-yaml';
+import { load } from 'js-yaml';
 import rehypeStringify from 'rehype-stringify';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
@@ -25,7 +25,7 @@ import pkg from '../../package.json';
 const DIR = new URL('../../content/chapters/', import.meta.url);
 const files = readdirSync(DIR).filter((f) => f.endsWith('.mdx'));
 const source = (f: string) => readFileSync(new URL(f, DIR), 'utf8');
-const frontmatter = (f: string) => yaml.load(/^---\n([\s\S]*?)\n---/.exec(source(f))![1]) as { presets?: Preset[]; changes?: { date: string; sections?: string[]; note: string }[] };
+const frontmatter = (f: string) => load(/^---\n([\s\S]*?)\n---/.exec(source(f))![1]) as { presets?: Preset[]; changes?: { date: string; sections?: string[]; note: string }[] };
 
 describe('figures in chapter sources', () => {
   it('maps each view component to the widget its LiveRun runs, read from the view', () => {
