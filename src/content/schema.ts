@@ -32,6 +32,20 @@ export const referencesFileSchema = z.array(referenceSchema).superRefine((refs, 
   });
 });
 
+/** A named setting of one figure, offered to wiki editors as a link (checked against the figure's fields at build: src/lib/book-extras.ts). */
+export const presetSchema = z.object({
+  widget: slug,
+  label: z.string().min(3),
+  settings: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+});
+
+/** One dated change to a chapter, for the changelog (section ids checked at build: src/lib/book-extras.ts). */
+export const changeSchema = z.object({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'),
+  sections: z.array(slug).optional(),
+  note: z.string().min(3),
+});
+
 export const chapterSchema = z
   .object({
     title: z.string().min(3),
@@ -54,6 +68,10 @@ export const chapterSchema = z
         message: 'chapters no longer list references: move them to content/references.yaml and cite them by key ([@key])',
       })
       .optional(),
+    /** Named figure settings shown on /wiki/ as links. */
+    presets: z.array(presetSchema).default([]),
+    /** What changed, newest first or in any order (the changelog sorts). */
+    changes: z.array(changeSchema).default([]),
   });
 
 export type Chapter = z.infer<typeof chapterSchema>;

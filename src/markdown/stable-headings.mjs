@@ -48,8 +48,10 @@ export function rehypeHeadingExtras() {
     visit(tree, 'element', (node) => {
       if (!/^h[23]$/.test(node.tagName) || !node.properties?.id) return;
       const id = String(node.properties.id);
-      const aliases = String(node.properties.dataAliases ?? '').split(/\s+/).filter(Boolean);
+      // Astro's pipeline hands the aliases on camelCased; plain remark-rehype keeps the key as written
+      const aliases = String(node.properties.dataAliases ?? node.properties['data-aliases'] ?? '').split(/\s+/).filter(Boolean);
       delete node.properties.dataAliases;
+      delete node.properties['data-aliases'];
       const anchors = aliases.map((a) => ({
         type: 'element',
         tagName: 'span',

@@ -10,7 +10,7 @@ export const GET: APIRoute = async () => {
   const entries = chapters.flatMap((c) => {
     const d = c.entry.data;
     return [
-      { id: c.slug, type: 'chapter', chapter: c.slug, title: d.title, url: c.url, summary: d.summary, wiki: d.wiki, aliases: [] as string[] },
+      { id: c.slug, type: 'chapter', chapter: c.slug, title: d.title, url: c.url, summary: d.summary, wiki: d.wiki, wikiUrls: c.wikiLinks.map((w) => w.url), aliases: [] as string[] },
       ...c.sections.map((s) => ({
         id: s.id,
         type: s.depth === 2 ? 'section' : 'subsection',
@@ -19,6 +19,7 @@ export const GET: APIRoute = async () => {
         url: `${c.url}#${s.id}`,
         summary: d.sections[s.id] ?? `${s.title} — from “${d.title}”.`,
         wiki: d.wiki,
+        wikiUrls: c.wikiLinks.map((w) => w.url),
         aliases: s.aliases,
       })),
     ];
