@@ -162,6 +162,15 @@ const SKIP = new Set([
   'mdxTextExpression', 'mdxjsEsm', 'glossaryTerm',
 ]);
 
+/**
+ * A preview another plugin built (a citation's card): its text is a reference, not prose.
+ * @param {any} node
+ */
+function isPreview(node) {
+  const cls = node.data?.hProperties?.className;
+  return Array.isArray(cls) && (cls.includes('preview-host') || cls.includes('preview-card'));
+}
+
 /** @param {any} heading */
 function sectionIdOf(heading) {
   const id = heading.data?.hProperties?.id;
@@ -226,7 +235,7 @@ export function markGlossary(tree, terms, options = {}) {
         sectionIndex++;
         seen = new Set();
       }
-      if (SKIP.has(node.type)) continue;
+      if (SKIP.has(node.type) || isPreview(node)) continue;
       if (node.type === 'text') {
         const replacement = markText(node.value);
         if (replacement) {

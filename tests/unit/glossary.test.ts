@@ -122,8 +122,9 @@ $$
 `;
 
 function run(src: string) {
-  const file = { path: '01-test.mdx', data: { astro: { frontmatter: { references: [{ key: 'ref', authors: ['A. Basin'], year: 2020, title: 'Basin' }] } } } };
-  const processor = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).use(remarkMath).use(remarkStableHeadings).use(remarkCitations).use(remarkGlossary, { terms: TERMS });
+  const file = { path: '01-test.mdx', data: { astro: { frontmatter: {} } } };
+  const references = [{ key: 'ref', type: 'misc' as const, authors: ['A. Basin'], year: 2020, title: 'Basin' }];
+  const processor = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).use(remarkMath).use(remarkStableHeadings).use(remarkCitations, { references }).use(remarkGlossary, { terms: TERMS });
   const tree = processor.runSync(processor.parse(src), file as never);
   return { tree, uses: file.data.astro.frontmatter as unknown as { glossaryUses: GlossaryUse[] } };
 }
