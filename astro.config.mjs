@@ -9,6 +9,7 @@ import { remarkStableHeadings, rehypeHeadingExtras } from './src/markdown/stable
 import { remarkCitations } from './src/markdown/citations.mjs';
 import { remarkFigureNumbers } from './src/markdown/figure-numbers.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
+import contentSecurityPolicy from './src/integrations/csp.mjs';
 import { fileURLToPath } from 'node:url';
 
 // The browser gets onnxruntime-web's non-bundled builds, which load their wasm runtime from
@@ -19,7 +20,7 @@ const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modul
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
   site: 'http://127.0.0.1:4321',
-  integrations: [mdx(), svelte()],
+  integrations: [mdx(), svelte(), contentSecurityPolicy()],
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkFigureNumbers],

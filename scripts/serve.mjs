@@ -7,12 +7,24 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolationHeaders } from '../src/markdown/headers.mjs';
+import { securityHeaders } from '../src/lib/csp.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.txt': 'text/plain', '.ico': 'image/x-icon',
 };
+
+/** Security headers per file: an HTML page's policy hashes its own inline scripts (cached by path and mtime). */
+const policies = new Map();
+function securityHeadersFor(path, body, mtimeMs) {
+  if (extname(path) !== '.html') return securityHeaders(null);
+  const hit = policies.get(path);
+  if (hit?.mtimeMs === mtimeMs) return hit.headers;
+  const headers = securityHeaders(body.toString('utf8'));
+  policies.set(path, { mtimeMs, headers });
+  return headers;
+}
 
 export function startServer({ root = fileURLToPath(new URL('../dist/', import.meta.url)), port = 4321, host = '127.0.0.1' } = {}) {
   const server = createServer(async (req, res) => {
@@ -28,6 +40,7 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       const body = await readFile(path);
       res.writeHead(200, {
         ...isolationHeaders,
+        ...securityHeadersFor(path, body, (await stat(path)).mtimeMs),
         'Cross-Origin-Resource-Policy': 'same-origin',
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
         'Cache-Control': path.includes('/_astro/') || path.includes('/ort/') ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -35,7 +48,7 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       res.end(body);
     } catch {
       const notFound = await readFile(join(root, '404.html')).catch(() => Buffer.from('Not found'));
-      res.writeHead(404, { ...isolationHeaders, 'Content-Type': 'text/html; charset=utf-8' }).end(notFound);
+      res.writeHead(404, { ...isolationHeaders, ...securityHeaders(notFound.toString('utf8')), 'Content-Type': 'text/html; charset=utf-8' }).end(notFound);
     }
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));

@@ -1,0 +1,102 @@
+/**
+ * Every built page, and a figure training on WASM and on WebGPU, under the Content-Security-Policy
+ * scripts/serve.mjs sends (src/lib/csp.mjs): no violation in the page or its workers, and every
+ * response carries a policy without 'unsafe-eval'.
+ */
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { builtPages, CONFIGS, desktopBrowser, smallQuery, url, widgetsOn } from './browser';
+
+const PAGES = builtPages();
+
+/** Collect CSP violations: the page's securitypolicyviolation events and any console line about the policy (workers included). */
+async function watchedPage(ctx: BrowserContext): Promise<{ page: Page; violations: () => Promise<string[]>; responses: Response[] }> {
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`));
+  });
+  const messages: string[] = [];
+  const onConsole = (m: { text(): string }) => {
+    if (/Content Security Policy/i.test(m.text())) messages.push(m.text());
+  };
+  page.on('console', onConsole);
+  page.on('worker', (w) => w.on('console', onConsole));
+  const responses: Response[] = [];
+  page.on('response', (r) => responses.push(r));
+  const violations = async () => [...(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)), ...messages];
+  return { page, violations, responses };
+}
+
+/** Scroll to the bottom in screen-sized steps so every client:visible island hydrates. */
+async function scrollThrough(page: Page) {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0; y < height; y += 800) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(60);
+  }
+  await page.waitForLoadState('networkidle');
+}
+
+function expectPolicy(r: Response) {
+  const policy = r.headers()['content-security-policy'];
+  expect(policy, `${r.url()} has no Content-Security-Policy`).toBeTruthy();
+  expect(policy).not.toContain("'unsafe-eval'");
+  expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/=]+')*;/);
+  expect(policy).toContain("object-src 'none'");
+  expect(r.headers()['x-content-type-options']).toBe('nosniff');
+}
+
+describe('content security policy', () => {
+  const s = desktopBrowser('wasm');
+  for (const path of PAGES) {
+    it(`${path} runs under its policy with no violation`, async () => {
+      const { page, violations, responses } = await watchedPage(s.ctx);
+      const res = await page.goto(url(path), { waitUntil: 'load' });
+      expectPolicy(res!);
+      await scrollThrough(page);
+      // islands hydrated: astro-island drops its ssr attribute once its component is mounted
+      expect(await page.locator('astro-island[ssr]').count()).toBe(0);
+      for (const r of responses.filter((x) => x.url().startsWith(url('/')))) expectPolicy(r);
+      expect(await violations()).toEqual([]);
+      await page.close();
+    });
+  }
+});
+
+const chapter = PAGES.find((p) => p.startsWith('/chapters/') && widgetsOn(p).length > 0)!;
+const figure = widgetsOn(chapter)[0];
+
+for (const config of CONFIGS) {
+  describe(`content security policy, a figure training (${config})`, () => {
+    const s = desktopBrowser(config);
+    it(`${figure} reaches its first report on ${config} with no violation`, async () => {
+      const { page, violations, responses } = await watchedPage(s.ctx);
+      await page.goto(url(`${chapter}?${smallQuery(figure)}&backend=${config}#${figure}`), { waitUntil: 'load' });
+      await page.locator(`[data-widget="${figure}"]`).scrollIntoViewIfNeeded();
+      // the first report: metrics appear in data-metrics (or the run has ended)
+      await page.waitForFunction(
+        (id) => {
+          const el = document.querySelector(`[data-widget="${id}"]`) as HTMLElement | null;
+          if (!el) return false;
+          // the host's own counts are there before training; a report adds the experiment's metrics
+          const own = Object.keys(JSON.parse(el.dataset.metrics || '{}')).filter((k) => !['divergedMembers', 'trainedMembers'].includes(k));
+          return own.length > 0 || ['done', 'unconverged', 'diverged', 'error'].includes(el.dataset.state ?? '');
+        },
+        figure,
+        { timeout: 180_000, polling: 250 },
+      );
+      const state = await page.locator(`[data-widget="${figure}"]`).getAttribute('data-state');
+      expect(state).not.toBe('error');
+      expect(await page.locator(`[data-widget="${figure}"] .widget-backend`).textContent()).toMatch(config === 'webgpu' ? /^Backend: WebGPU/ : /^Backend: WASM/);
+      // the worker, onnxruntime's module and its wasm came from this origin, each under the policy
+      const own = responses.filter((r) => r.url().startsWith(url('/')));
+      expect(own.some((r) => r.url().endsWith('.wasm'))).toBe(true);
+      for (const r of own) expectPolicy(r);
+      expect(await violations()).toEqual([]);
+      await page.close();
+    });
+  });
+}
