@@ -14,22 +14,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../scripts/serve.mjs';
 import { builtPages, desktopBrowser, openPage, seriousA11yViolations, url } from './browser';
+import { hydrateAll } from './hydrate';
 
 const PAGES = builtPages();
 const JS_BUDGET = 200 * 1024; // gzip, a chapter page's own code (not onnxruntime, not the training worker)
 const CSS_BUDGET = 50 * 1024; // raw bytes: every stylesheet and <style> a page loads
-
-/** Scroll to the bottom in screen-sized steps so every client:visible island hydrates, then back to the top. */
-async function hydrateAll(page: Page) {
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  for (let y = 0; y < height; y += 700) {
-    await page.evaluate((top) => window.scrollTo(0, top), y);
-    await page.waitForTimeout(50);
-  }
-  await page.waitForLoadState('networkidle');
-  expect(await page.locator('astro-island[ssr]').count(), 'every island hydrated').toBe(0);
-  await page.evaluate(() => window.scrollTo(0, 0));
-}
 
 describe('budgets', () => {
   const s = desktopBrowser('wasm');

@@ -6,6 +6,7 @@
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { builtPages, CONFIGS, desktopBrowser, smallQuery, url, widgetsOn } from './browser';
+import { hydrateAll } from './hydrate';
 
 const PAGES = builtPages();
 
@@ -30,16 +31,6 @@ async function watchedPage(ctx: BrowserContext): Promise<{ page: Page; violation
   return { page, violations, responses };
 }
 
-/** Scroll to the bottom in screen-sized steps so every client:visible island hydrates. */
-async function scrollThrough(page: Page) {
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  for (let y = 0; y < height; y += 800) {
-    await page.evaluate((top) => window.scrollTo(0, top), y);
-    await page.waitForTimeout(60);
-  }
-  await page.waitForLoadState('networkidle');
-}
-
 function expectPolicy(r: Response) {
   const policy = r.headers()['content-security-policy'];
   expect(policy, `${r.url()} has no Content-Security-Policy`).toBeTruthy();
@@ -56,9 +47,7 @@ describe('content security policy', () => {
       const { page, violations, responses } = await watchedPage(s.ctx);
       const res = await page.goto(url(path), { waitUntil: 'load' });
       expectPolicy(res!);
-      await scrollThrough(page);
-      // islands hydrated: astro-island drops its ssr attribute once its component is mounted
-      expect(await page.locator('astro-island[ssr]').count()).toBe(0);
+      await hydrateAll(page);
       for (const r of responses.filter((x) => x.url().startsWith(url('/')))) expectPolicy(r);
       expect(await violations()).toEqual([]);
       await page.close();
