@@ -10,7 +10,11 @@ export async function hydrateAll(page: Page) {
   }
   // hydrated islands grow the page: visit each island still waiting (astro-island drops `ssr` once mounted)
   for (let i = 0; i < 40 && (await page.locator('astro-island[ssr]').count()) > 0; i++) {
-    await page.evaluate(() => document.querySelector('astro-island[ssr]')?.scrollIntoView({ block: 'center' }));
+    // an astro-island is display: contents (no box of its own); client:visible watches its children
+    await page.evaluate(() => {
+      const island = document.querySelector('astro-island[ssr]');
+      (island?.firstElementChild ?? island?.parentElement)?.scrollIntoView({ block: 'center' });
+    });
     await page.waitForTimeout(250);
   }
   await page.waitForLoadState('networkidle');
