@@ -17,16 +17,18 @@ const TYPES = {
 
 /** Security headers per file: an HTML page's policy hashes its own inline scripts (cached by path and mtime). */
 const policies = new Map();
-function securityHeadersFor(path, body, mtimeMs) {
-  if (extname(path) !== '.html') return securityHeaders(null);
-  const hit = policies.get(path);
+function securityHeadersFor(path, body, mtimeMs, blobWorkers) {
+  if (extname(path) !== '.html') return securityHeaders(null, { blobWorkers });
+  const key = `${path}\0${blobWorkers}`;
+  const hit = policies.get(key);
   if (hit?.mtimeMs === mtimeMs) return hit.headers;
-  const headers = securityHeaders(body.toString('utf8'));
-  policies.set(path, { mtimeMs, headers });
+  const headers = securityHeaders(body.toString('utf8'), { blobWorkers });
+  policies.set(key, { mtimeMs, headers });
   return headers;
 }
 
-export function startServer({ root = fileURLToPath(new URL('../dist/', import.meta.url)), port = 4321, host = '127.0.0.1' } = {}) {
+/** `blobWorkers`: allow workers from blob: URLs (the benchmark's tf.js peer only; see src/lib/csp.mjs). */
+export function startServer({ root = fileURLToPath(new URL('../dist/', import.meta.url)), port = 4321, host = '127.0.0.1', blobWorkers = false } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
@@ -40,7 +42,7 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       const body = await readFile(path);
       res.writeHead(200, {
         ...isolationHeaders,
-        ...securityHeadersFor(path, body, (await stat(path)).mtimeMs),
+        ...securityHeadersFor(path, body, (await stat(path)).mtimeMs, blobWorkers),
         'Cross-Origin-Resource-Policy': 'same-origin',
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
         'Cache-Control': path.includes('/_astro/') || path.includes('/ort/') ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -45,20 +45,22 @@ export function scriptHashes(scripts) {
 
 /**
  * The policy string. `hashes` are the inline scripts a document may run; `dev` adds only what
- * Vite's dev client needs (its HMR websocket).
- * @param {{ hashes?: string[], dev?: boolean }} [options]
+ * Vite's dev client needs (its HMR websocket); `blobWorkers` is for the benchmark harness alone,
+ * whose tf.js peer starts its thread workers from blob: URLs (the book never does).
+ * @param {{ hashes?: string[], dev?: boolean, blobWorkers?: boolean }} [options]
  */
-export function contentSecurityPolicy({ hashes = [], dev = false } = {}) {
+export function contentSecurityPolicy({ hashes = [], dev = false, blobWorkers = false } = {}) {
   const directives = {
     'default-src': ["'self'"],
-    'script-src': ["'self'", "'wasm-unsafe-eval'", ...hashes],
+    // blob: only for the benchmark's tf.js thread workers, which importScripts() a blob: URL
+    'script-src': ["'self'", "'wasm-unsafe-eval'", ...hashes, ...(blobWorkers ? ['blob:'] : [])],
     'style-src': ["'self'", "'unsafe-inline'"],
     // data: for inline SVG/PNG in CSS; blob: for a figure's PNG export (its SVG drawn through an <img>)
     'img-src': ["'self'", 'data:', 'blob:'],
     'font-src': ["'self'"],
     'connect-src': ["'self'", ...(dev ? DEV_CONNECT : [])],
     // the training worker and onnxruntime's thread workers are same-origin module scripts
-    'worker-src': ["'self'"],
+    'worker-src': ["'self'", ...(blobWorkers ? ['blob:'] : [])],
     'manifest-src': ["'self'"],
     'object-src': ["'none'"],
     'base-uri': ["'none'"],
@@ -78,9 +80,9 @@ export const securityCompanions = {
  * Every security header for one response: an HTML body gets hashes for its own inline scripts;
  * anything else (scripts, workers, wasm, JSON) gets the policy without hashes.
  * @param {string | null} html the document, or null for a non-HTML response
- * @param {{ dev?: boolean }} [options]
+ * @param {{ dev?: boolean, blobWorkers?: boolean }} [options]
  */
-export function securityHeaders(html, { dev = false } = {}) {
+export function securityHeaders(html, { dev = false, blobWorkers = false } = {}) {
   const hashes = html === null ? [] : scriptHashes(inlineScripts(html));
-  return { 'Content-Security-Policy': contentSecurityPolicy({ hashes, dev }), ...securityCompanions };
+  return { 'Content-Security-Policy': contentSecurityPolicy({ hashes, dev, blobWorkers }), ...securityCompanions };
 }

@@ -3,10 +3,12 @@
  * scripts/serve.mjs sends (src/lib/csp.mjs): no violation in the page or its workers, and every
  * response carries a policy without 'unsafe-eval'.
  */
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { builtPages, CONFIGS, desktopBrowser, smallQuery, url, widgetsOn } from './browser';
 import { hydrateAll } from './hydrate';
+import { inlineScripts, scriptHashes } from '../../src/lib/csp.mjs';
 
 const PAGES = builtPages();
 
@@ -53,6 +55,20 @@ describe('content security policy', () => {
       await page.close();
     });
   }
+});
+
+describe('dist/_headers (static hosts)', () => {
+  it("keeps public/_headers' isolation headers and allows every built page's inline scripts, nothing unhashed", () => {
+    const headers = readFileSync(new URL('../../dist/_headers', import.meta.url), 'utf8');
+    expect(headers).toContain('Cross-Origin-Opener-Policy: same-origin');
+    expect(headers).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    const policy = /Content-Security-Policy: (.*)/.exec(headers)?.[1] ?? '';
+    expect(policy).not.toContain("'unsafe-eval'");
+    const html = PAGES.map((p) => readFileSync(new URL(`../../dist${p}index.html`, import.meta.url), 'utf8'));
+    const hashes = scriptHashes(html.flatMap(inlineScripts));
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const h of hashes) expect(policy).toContain(h);
+  });
 });
 
 const chapter = PAGES.find((p) => p.startsWith('/chapters/') && widgetsOn(p).length > 0)!;
