@@ -11,6 +11,7 @@ import { remarkFigureNumbers } from './src/markdown/figure-numbers.mjs';
 import { remarkGlossary } from './src/markdown/glossary.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
 import { referencesCheck } from './src/integrations/references-check.ts';
+import contentSecurityPolicy from './src/integrations/csp.mjs';
 import { fileURLToPath } from 'node:url';
 
 // The browser gets onnxruntime-web's non-bundled builds, which load their wasm runtime from
@@ -21,7 +22,7 @@ const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modul
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
   site: 'http://127.0.0.1:4321',
-  integrations: [mdx(), svelte(), referencesCheck()],
+  integrations: [mdx(), svelte(), referencesCheck(), contentSecurityPolicy()],
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkGlossary, remarkFigureNumbers],

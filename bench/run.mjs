@@ -22,7 +22,8 @@ const q = (n) => (quick ? Math.max(1, Math.round(n / 5)) : n);
 const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const root = await buildHarness();
-const server = await startServer({ root: `${root}/`, port: 0 });
+// the book's Content-Security-Policy, plus blob: workers for tf.js's threaded wasm backend
+const server = await startServer({ root: `${root}/`, port: 0, blobWorkers: true });
 const args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
 if (gpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--ignore-gpu-blocklist');
 const browser = await chromium.launch({ executablePath: exe, headless: true, args });

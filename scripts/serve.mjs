@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolationHeaders } from '../src/markdown/headers.mjs';
+import { securityHeaders } from '../src/lib/csp.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
@@ -14,7 +15,20 @@ const TYPES = {
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.txt': 'text/plain', '.ico': 'image/x-icon',
 };
 
-export function startServer({ root = fileURLToPath(new URL('../dist/', import.meta.url)), port = 4321, host = '127.0.0.1' } = {}) {
+/** Security headers per file: an HTML page's policy hashes its own inline scripts (cached by path and mtime). */
+const policies = new Map();
+function securityHeadersFor(path, body, mtimeMs, blobWorkers) {
+  if (extname(path) !== '.html') return securityHeaders(null, { blobWorkers });
+  const key = `${path}\0${blobWorkers}`;
+  const hit = policies.get(key);
+  if (hit?.mtimeMs === mtimeMs) return hit.headers;
+  const headers = securityHeaders(body.toString('utf8'), { blobWorkers });
+  policies.set(key, { mtimeMs, headers });
+  return headers;
+}
+
+/** `blobWorkers`: allow workers from blob: URLs (the benchmark's tf.js peer only; see src/lib/csp.mjs). */
+export function startServer({ root = fileURLToPath(new URL('../dist/', import.meta.url)), port = 4321, host = '127.0.0.1', blobWorkers = false } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
@@ -28,6 +42,7 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       const body = await readFile(path);
       res.writeHead(200, {
         ...isolationHeaders,
+        ...securityHeadersFor(path, body, (await stat(path)).mtimeMs, blobWorkers),
         'Cross-Origin-Resource-Policy': 'same-origin',
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
         'Cache-Control': path.includes('/_astro/') || path.includes('/ort/') ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -35,7 +50,7 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       res.end(body);
     } catch {
       const notFound = await readFile(join(root, '404.html')).catch(() => Buffer.from('Not found'));
-      res.writeHead(404, { ...isolationHeaders, 'Content-Type': 'text/html; charset=utf-8' }).end(notFound);
+      res.writeHead(404, { ...isolationHeaders, ...securityHeaders(notFound.toString('utf8')), 'Content-Type': 'text/html; charset=utf-8' }).end(notFound);
     }
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));

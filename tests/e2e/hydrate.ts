@@ -1,0 +1,23 @@
+/** Bring every island of a page to life before measuring it. */
+import type { Page } from 'playwright-core';
+
+/** Scroll to the bottom in screen-sized steps so every client:visible island hydrates, then back to the top. */
+export async function hydrateAll(page: Page) {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0; y < height; y += 700) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await page.waitForTimeout(50);
+  }
+  // hydrated islands grow the page: visit each island still waiting (astro-island drops `ssr` once mounted)
+  for (let i = 0; i < 40 && (await page.locator('astro-island[ssr]').count()) > 0; i++) {
+    // an astro-island is display: contents (no box of its own); client:visible watches its children
+    await page.evaluate(() => {
+      const island = document.querySelector('astro-island[ssr]');
+      (island?.firstElementChild ?? island?.parentElement)?.scrollIntoView({ block: 'center' });
+    });
+    await page.waitForTimeout(250);
+  }
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 20_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
