@@ -7,11 +7,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolationHeaders } from '../src/markdown/headers.mjs';
+import { encodingHeaders, pickEncoded } from './compressed.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.txt': 'text/plain', '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
 };
 
 export function startServer({ root = fileURLToPath(new URL('../dist/', import.meta.url)), port = 4321, host = '127.0.0.1' } = {}) {
@@ -25,8 +27,10 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       try { await stat(path + '.html'); path += '.html'; } catch { /* 404 below */ }
     }
     try {
-      const body = await readFile(path);
+      const picked = await pickEncoded(path, req.headers['accept-encoding']); // a precompressed copy, when accepted
+      const body = await readFile(picked.path);
       res.writeHead(200, {
+        ...encodingHeaders(picked),
         ...isolationHeaders,
         'Cross-Origin-Resource-Policy': 'same-origin',
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
