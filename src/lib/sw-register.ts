@@ -10,7 +10,8 @@ const OFFLINE_KEY = 'learning-dynamics.offline-ready';
 
 /** What to tell the reader when a service worker takes control of this page, if anything. */
 export function controllerChangeMessage(hadController: boolean, toldBefore: boolean): string | null {
-  if (hadController) return 'Updated to a new version: reload to see it';
+  // pages come from the network first, so the page that sees the takeover already is the new version
+  if (hadController) return 'Updated to a new version';
   return toldBefore ? null : 'Available offline';
 }
 

@@ -151,7 +151,7 @@ describe('offline', () => {
 
       const next = await open(ctx, '/about/');
       expect(await next.page.locator('#new-deploy').textContent(), 'the visit after a deploy shows the new text').toBe('Second printing');
-      await toastSays(next.page, /^Updated to a new version/);
+      await toastSays(next.page, /^Updated to a new version$/);
       // the new worker deletes outdated precaches while it activates, around the time it takes control
       await next.page.waitForFunction(async (name) => !(await caches.keys()).includes(name), stale, { timeout: 30_000, polling: 250 });
       // and drops the old revision of the changed page from its precache, in the same activation

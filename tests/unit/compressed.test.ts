@@ -142,7 +142,7 @@ describe('service worker notes', () => {
   it('says "Available offline" once, and "Updated" when a worker replaces another', () => {
     expect(controllerChangeMessage(false, false)).toBe('Available offline');
     expect(controllerChangeMessage(false, true)).toBeNull();
-    expect(controllerChangeMessage(true, true)).toMatch(/^Updated to a new version/);
-    expect(controllerChangeMessage(true, false)).toMatch(/^Updated to a new version/);
+    expect(controllerChangeMessage(true, true)).toBe('Updated to a new version');
+    expect(controllerChangeMessage(true, false)).toBe('Updated to a new version');
   });
 });
