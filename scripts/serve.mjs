@@ -8,21 +8,24 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolationHeaders } from '../src/markdown/headers.mjs';
 import { securityHeaders } from '../src/lib/csp.mjs';
+import { encodingHeaders, pickEncoded } from './compressed.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.txt': 'text/plain', '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** Security headers per file: an HTML page's policy hashes its own inline scripts (cached by path and mtime). */
 const policies = new Map();
-function securityHeadersFor(path, body, mtimeMs, blobWorkers) {
+async function securityHeadersFor(path, mtimeMs, blobWorkers) {
   if (extname(path) !== '.html') return securityHeaders(null, { blobWorkers });
   const key = `${path}\0${blobWorkers}`;
   const hit = policies.get(key);
   if (hit?.mtimeMs === mtimeMs) return hit.headers;
-  const headers = securityHeaders(body.toString('utf8'), { blobWorkers });
+  // hash the page as written, never the compressed copy that may be sent
+  const headers = securityHeaders(await readFile(path, 'utf8'), { blobWorkers });
   policies.set(key, { mtimeMs, headers });
   return headers;
 }
@@ -39,10 +42,12 @@ export function startServer({ root = fileURLToPath(new URL('../dist/', import.me
       try { await stat(path + '.html'); path += '.html'; } catch { /* 404 below */ }
     }
     try {
-      const body = await readFile(path);
+      const picked = await pickEncoded(path, req.headers['accept-encoding']); // a precompressed copy, when accepted
+      const body = await readFile(picked.path);
       res.writeHead(200, {
+        ...encodingHeaders(picked),
         ...isolationHeaders,
-        ...securityHeadersFor(path, body, (await stat(path)).mtimeMs, blobWorkers),
+        ...(await securityHeadersFor(path, (await stat(path)).mtimeMs, blobWorkers)),
         'Cross-Origin-Resource-Policy': 'same-origin',
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
         'Cache-Control': path.includes('/_astro/') || path.includes('/ort/') ? 'public, max-age=31536000, immutable' : 'no-cache',

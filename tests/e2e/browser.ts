@@ -21,8 +21,16 @@ const argsFor = (config: Config) =>
     ? [...COMMON, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader']
     : [...COMMON, '--disable-gpu', '--disable-features=WebGPU,Vulkan'];
 
+/**
+ * Contexts block service workers unless a test passes `serviceWorkers: 'allow'` (offline.test.ts):
+ * the built book registers one that downloads ~18 MB at install and then answers from its cache,
+ * which every fresh test context would otherwise pay for and be changed by.
+ */
 export async function launch(config: Config): Promise<Browser> {
-  return chromium.launch({ executablePath: inject('chromium'), headless: true, args: argsFor(config) });
+  const browser = await chromium.launch({ executablePath: inject('chromium'), headless: true, args: argsFor(config) });
+  const newContext = browser.newContext.bind(browser); // browser.newPage goes through it too
+  browser.newContext = (options = {}) => newContext({ serviceWorkers: 'block', ...options });
+  return browser;
 }
 
 /**
@@ -32,7 +40,7 @@ export async function launch(config: Config): Promise<Browser> {
  */
 export async function launchWithProfile(config: Config): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'ld-profile-'));
-  return chromium.launchPersistentContext(dir, { executablePath: inject('chromium'), headless: true, args: argsFor(config), viewport: { width: 1280, height: 900 } });
+  return chromium.launchPersistentContext(dir, { executablePath: inject('chromium'), headless: true, args: argsFor(config), viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
 }
 
 /**
