@@ -10,6 +10,7 @@ import { remarkCitations } from './src/markdown/citations.mjs';
 import { remarkFigureNumbers } from './src/markdown/figure-numbers.mjs';
 import { isolationHeaders } from './src/markdown/headers.mjs';
 import { fileURLToPath } from 'node:url';
+import pagefindIndex from './src/integrations/pagefind.mjs';
 
 // The browser gets onnxruntime-web's non-bundled builds, which load their wasm runtime from
 // public/ort/<version>/ (see scripts/copy-ort-assets.mjs): the JSEP build (WebGPU and WASM) and
@@ -19,7 +20,7 @@ const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modul
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
   site: 'http://127.0.0.1:4321',
-  integrations: [mdx(), svelte()],
+  integrations: [mdx(), svelte(), pagefindIndex()],
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkFigureNumbers],
