@@ -10,7 +10,7 @@ import { countMessage, excerptParts, flattenResults, type PagefindPage, type Sea
 interface Pagefind {
   options(o: Record<string, unknown>): Promise<void>;
   init(): Promise<void>;
-  debouncedSearch(q: string, o?: Record<string, unknown>, ms?: number): Promise<{ results: { data(): Promise<PagefindPage> }[] } | null>;
+  search(q: string): Promise<{ results: { data(): Promise<PagefindPage> }[] }>;
 }
 
 class SearchUnavailable extends Error {
@@ -112,13 +112,18 @@ export class SearchDialog {
     }
     try {
       const pf = await (this.pagefind ??= loadPagefind(this.base));
-      const found = await pf.debouncedSearch(q, {}, 120);
-      if (!found || mine !== this.query) return; // a newer query replaced this one
+      // debounce here rather than with Pagefind's debouncedSearch: one search per pause in typing,
+      // and a reply to an older query is dropped by its number, never shown under a newer one
+      await new Promise((r) => setTimeout(r, 120));
+      if (mine !== this.query) return;
+      const found = await pf.search(q);
+      if (mine !== this.query) return;
       const pages = await Promise.all(found.results.slice(0, MAX_PAGES).map((r) => r.data()));
       if (mine !== this.query) return;
       const rows = flattenResults(pages);
       delete this.status.dataset.kind;
       this.status.textContent = countMessage(rows, q);
+      this.status.dataset.query = q; // which query the list answers (tests wait on it)
       this.render(rows);
     } catch (e) {
       if (mine !== this.query) return;
@@ -158,7 +163,11 @@ export class SearchDialog {
   }
 
   private onKey(e: KeyboardEvent) {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    // Escape closes at once (a search field would first clear itself and keep the dialog open)
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.dialog.close();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       if (!this.rows.length) return;
       const step = e.key === 'ArrowDown' ? 1 : -1;
