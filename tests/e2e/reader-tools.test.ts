@@ -84,6 +84,11 @@ describe('reader tools', () => {
     await search(page, 'жужелица');
     const found = await page.$$eval('#search-results a', (as) => as.map((a) => `${a.getAttribute('href')} ${[...a.querySelectorAll('mark')].map((m) => m.textContent)}`));
     expect(await page.textContent('.search-status'), found.join('\n')).toMatch(/No results for “жужелица”/);
+    // figure captions are indexed (server-rendered inside the figure's island)
+    await page.fill('#search-input', '');
+    await search(page, 'shaded gap dashed lines');
+    const caption = await page.$$eval('#search-results a', (as) => as.map((a) => `${a.getAttribute('href')} ${a.querySelector('.search-excerpt')?.textContent}`));
+    expect(caption.some((c) => c.startsWith('/chapters/algorithm-search/') && /shaded gap/.test(c)), caption.join('\n')).toBe(true);
     await page.keyboard.press('Escape');
     await page.waitForSelector('dialog.search-dialog:not([open])', { state: 'attached' });
     expect(await page.evaluate(() => document.activeElement?.hasAttribute('data-search-open'))).toBe(true);
