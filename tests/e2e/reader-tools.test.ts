@@ -185,6 +185,7 @@ describe('reader tools', () => {
         const c = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme, isMobile: w < 500 });
         const page = await c.newPage();
         await page.goto(url(CHAPTER));
+        await shot(page, `header-${w}-${scheme}`);
         await page.click('[data-search-open]');
         await search(page, 'sharpness');
         await shot(page, `search-${w}-${scheme}`);
