@@ -15,6 +15,7 @@ import contentSecurityPolicy from './src/integrations/csp.mjs';
 import { fileURLToPath } from 'node:url';
 import { serviceWorker } from './src/integrations/service-worker.mjs';
 import { precompress } from './src/integrations/precompress.mjs';
+import pagefindIndex from './src/integrations/pagefind.mjs';
 
 // The browser gets onnxruntime-web's non-bundled builds, which load their wasm runtime from
 // public/ort/<version>/ (see scripts/copy-ort-assets.mjs): the JSEP build (WebGPU and WASM) and
@@ -24,8 +25,8 @@ const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modul
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
   site: 'http://127.0.0.1:4321',
-  // serviceWorker and precompress read the finished dist/: keep them last, in this order
-  integrations: [mdx(), svelte(), referencesCheck(), contentSecurityPolicy(), serviceWorker(), precompress()],
+  // pagefind writes into dist/; serviceWorker and precompress read the finished dist/: keep them last, in this order
+  integrations: [mdx(), svelte(), referencesCheck(), contentSecurityPolicy(), pagefindIndex(), serviceWorker(), precompress()],
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkStableHeadings, remarkCitations, remarkGlossary, remarkFigureNumbers],

@@ -9,6 +9,7 @@ import { defaults, type FieldTable, validateConfig, type WithSeed } from '../../
 import { connection, preferredBackend, type RunHandle } from '../../runtime/client';
 import type { FromWorker } from '../../runtime/protocol';
 import { copyText, toast } from '../../lib/page-chrome';
+import { reducedMotion } from '../../lib/motion';
 import { decodeConfig, encodeConfig, permalink } from '../../lib/permalink';
 import { chartsSVG, download, svgToPNG, toCSV, toJSON } from './export';
 import { concealment, onCommitChange } from '../../lib/exercise-guard';
@@ -284,8 +285,15 @@ export class LiveRun<F extends FieldTable = FieldTable, M extends string = strin
     }
   }
 
+  /**
+   * On screen: train (the first time) or resume what scrolling away paused. Under reduced motion
+   * (the reader's setting, or the system's) a figure does not start by itself: it waits, idle, for
+   * its Run button; once the reader has started it, scrolling pauses and resumes it as usual.
+   */
   visibility(v: boolean) {
-    if (v && !this.started) this.start();
+    if (v && !this.started) {
+      if (!reducedMotion()) this.start();
+    }
     else if (v && this.autoPaused && this.state === 'paused' && this.handle) {
       this.autoPaused = false;
       this.handle.resume();
