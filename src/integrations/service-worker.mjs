@@ -37,14 +37,14 @@ export function serviceWorkerOptions(dir) {
       '**/*.html',
       '_astro/**/*.{js,mjs,css,woff2,woff,ttf,svg,png}',
       'sections.json',
-      '*.{svg,png,webmanifest,ico}',
+      '*.{js,svg,png,webmanifest,ico}', // reading-init.js runs before first paint on every page
       'icons/*.png',
       ...(existsSync(join(dir, 'pagefind')) ? ['pagefind/**/*'] : []), // the search index, once there is one
       'ort/*/ort-wasm-simd-threaded.{mjs,wasm}',
       'ort/*/ort-wasm-simd-threaded.jsep.mjs',
     ],
     // compressed copies are the server's business; the browser stores decoded bodies
-    globIgnores: ['**/*.br', '**/*.gz', 'sw.js', 'bench/**'],
+    globIgnores: ['**/*.br', '**/*.gz', 'sw.js', 'bench/**', 'pagefind/pagefind-*ui*'], // Pagefind's own UIs: the book has its own dialog
     maximumFileSizeToCacheInBytes: MAX_PRECACHE_BYTES,
     // hashed names (Vite) and versioned paths (onnxruntime) need no revision: a change is a new URL,
     // and a URL without a revision may come from the HTTP cache (the page's own wasm fetch) at install
