@@ -34,17 +34,31 @@ export function exerciseIdsOf(body: string): string[] {
   return [...body.matchAll(/<Exercise\b[^>]*?\bid="([^"]+)"/g)].map((m) => m[1]);
 }
 
-/** The exercises under each section (the closest h2/h3 above them), by section id; before any heading: ''. */
-export function exercisesBySection(body: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+/**
+ * Each line of a chapter body outside fenced code, with the id of the h2/h3 section it stands in
+ * ('' before the first heading; a heading line belongs to its own section) — the one walk that
+ * places exercises, figures and citations in sections.
+ */
+export function* linesWithSection(body: string): Generator<{ line: string; section: string }> {
   let section = '';
   let fenced = false;
   for (const line of body.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    if (/^\s*(```|~~~)/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
     if (fenced) continue;
     const h = /^(##|###)\s+(.*)$/.exec(line);
     const tag = h ? parseHeadingTag(h[2]) : null;
     if (tag) section = tag.id;
+    yield { line, section };
+  }
+}
+
+/** The exercises under each section (the closest h2/h3 above them), by section id; before any heading: ''. */
+export function exercisesBySection(body: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const { line, section } of linesWithSection(body)) {
     for (const m of line.matchAll(/<Exercise\b[^>]*?\bid="([^"]+)"/g)) (out[section] ??= []).push(m[1]);
   }
   return out;

@@ -5,7 +5,7 @@
  * Pure: no file system, so the bibliography page and the tests share it.
  */
 import { citationGroups } from '../markdown/citations.mjs';
-import { parseHeadingTag } from '../markdown/stable-headings.mjs';
+import { linesWithSection } from './chapters';
 
 export interface CitationSite {
   key: string;
@@ -17,17 +17,7 @@ export interface CitationSite {
 export function citationSites(body: string): CitationSite[] {
   const out: CitationSite[] = [];
   const seen = new Set<string>();
-  let section = '';
-  let fenced = false;
-  for (const line of body.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced) continue;
-    const h = /^(##|###)\s+(.*)$/.exec(line);
-    const tag = h ? parseHeadingTag(h[2]) : null;
-    if (tag) section = tag.id;
+  for (const { line, section } of linesWithSection(body)) {
     // inline code is not prose: the build never sees a citation inside `…`
     const prose = line.replace(/`[^`]*`/g, '');
     for (const g of citationGroups(prose)) {

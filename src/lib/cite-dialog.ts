@@ -4,6 +4,7 @@
  * data- attributes, copies with the clipboard or, where it is blocked, selects the text to copy
  * by hand. The native <dialog> closes on Escape; focus goes back to the button that opened it.
  */
+import { modal } from './modal';
 import { copyText, toast } from './page-chrome';
 
 interface CiteData {
@@ -32,7 +33,7 @@ export function initCiteDialog() {
   const q = <T extends Element>(sel: string) => dialog.querySelector<T>(sel)!;
   const fields = { bibtex: q<HTMLTextAreaElement>('[data-cite-field="bibtex"]'), text: q<HTMLTextAreaElement>('[data-cite-field="text"]') };
   const status = q<HTMLElement>('[data-cite-status]');
-  let opener: HTMLElement | null = null;
+  const box = modal(dialog);
 
   function open(item: CiteData, from: HTMLElement) {
     q('[data-cite-kind]').textContent = item.section ? 'section' : 'chapter';
@@ -47,15 +48,9 @@ export function initCiteDialog() {
     link.href = item.url;
     link.textContent = item.url;
     status.textContent = '';
-    opener = from;
     dialog!.dataset.citeSection = item.section;
-    dialog!.showModal();
+    box.open(from);
   }
-
-  dialog.addEventListener('close', () => {
-    opener?.focus();
-    opener = null;
-  });
 
   dialog.addEventListener('click', async (ev) => {
     const btn = (ev.target as Element).closest<HTMLButtonElement>('[data-cite-copy]');
@@ -72,13 +67,6 @@ export function initCiteDialog() {
         field.select();
         status.textContent = `The clipboard is blocked here: the ${label} is selected — press Ctrl+C (⌘C) to copy it.`;
       }
-      return;
-    }
-    // a click on the backdrop (outside the dialog's box) closes it, as Escape does
-    if (ev.target === dialog) {
-      const r = dialog.getBoundingClientRect();
-      const e = ev as MouseEvent;
-      if (e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom) dialog.close();
     }
   });
 

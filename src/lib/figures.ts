@@ -5,7 +5,7 @@
  */
 import { defaults, type FieldTable, formatField, parseField, quoted } from '../engine/fields';
 import { encodeConfig } from './permalink';
-import { parseHeadingTag } from '../markdown/stable-headings.mjs';
+import { linesWithSection } from './chapters';
 
 export interface FigureInfo {
   /** The widget id (permalinks, data-widget). */
@@ -40,14 +40,7 @@ export function componentWidgetIds(sources: Record<string, string>, experimentEx
 /** The figures (hydrated widget components) of a chapter body, in order, with their section. */
 export function figuresOf(body: string, componentIds: Record<string, string>): FigureInfo[] {
   const out: FigureInfo[] = [];
-  let section = '';
-  let fenced = false;
-  for (const line of body.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    if (fenced) continue;
-    const h = /^(##|###)\s+(.*)$/.exec(line);
-    const tag = h ? parseHeadingTag(h[2]) : null;
-    if (tag) section = tag.id;
+  for (const { line, section } of linesWithSection(body)) {
     for (const m of line.matchAll(/<([A-Z][A-Za-z0-9]*)\b[^>]*\bclient:/g)) {
       if (Object.hasOwn(componentIds, m[1])) out.push({ widget: componentIds[m[1]], component: m[1], section });
     }

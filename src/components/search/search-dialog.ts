@@ -5,6 +5,7 @@
  * for search until the reader asks. Everything is built with DOM calls and text nodes: no innerHTML,
  * no inline script or handler attributes (the book runs under a strict CSP).
  */
+import { modal } from '../../lib/modal';
 import { countMessage, excerptParts, flattenResults, type PagefindPage, type SearchRow, type Unavailable, unavailableMessage } from './results';
 
 interface Pagefind {
@@ -59,7 +60,7 @@ export class SearchDialog {
   private active = -1;
   private pagefind: Promise<Pagefind> | null = null;
   private query = 0;
-  private opener: HTMLElement | null = null;
+  private readonly modal: ReturnType<typeof modal>;
 
   constructor(private readonly base: string) {
     const head = el('div', { class: 'search-head' });
@@ -71,21 +72,13 @@ export class SearchDialog {
     this.dialog.append(head, this.status, this.list, help);
     this.input.addEventListener('input', () => void this.search());
     this.input.addEventListener('keydown', (e) => this.onKey(e));
-    this.dialog.addEventListener('close', () => {
-      this.opener?.focus();
-      this.opener = null;
-    });
-    // a click on the backdrop (the dialog's own box, outside its content) closes
-    this.dialog.addEventListener('click', (e) => {
-      if (e.target === this.dialog) this.dialog.close();
-    });
+    this.modal = modal(this.dialog);
     document.body.append(this.dialog);
   }
 
   open() {
     if (this.dialog.open) return this.input.focus();
-    this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    this.dialog.showModal();
+    this.modal.open();
     this.input.focus();
     this.input.select();
     this.pagefind ??= loadPagefind(this.base);

@@ -5,6 +5,7 @@
  * page and the panel says so. public/reading-init.js applies the saved settings before first paint.
  * Built with DOM calls (no innerHTML, no inline handlers: the book runs under a strict CSP).
  */
+import { modal } from '../../lib/modal';
 import { DEFAULT_READING, LABELS, parseReading, READING_KEY, readingAttributes, type ReadingSettings, serializeReading } from '../../lib/reading-settings';
 import { READING_EVENT } from '../../lib/motion';
 
@@ -52,7 +53,7 @@ export class SettingsPanel {
   readonly dialog = el('dialog', { class: 'settings-dialog', 'aria-labelledby': 'settings-title' });
   private readonly note = el('p', { class: 'settings-note', role: 'status', 'aria-live': 'polite', 'data-settings-note': '' });
   private settings = currentReading();
-  private opener: HTMLElement | null = null;
+  private readonly modal: ReturnType<typeof modal>;
 
   constructor() {
     const head = el('div', { class: 'settings-head' });
@@ -67,13 +68,7 @@ export class SettingsPanel {
     this.dialog.append(this.note, reset);
     const stored = document.documentElement.dataset.readingStorage;
     this.setNote(stored && NOTES[stored] ? NOTES[stored] : '');
-    this.dialog.addEventListener('close', () => {
-      this.opener?.focus();
-      this.opener = null;
-    });
-    this.dialog.addEventListener('click', (e) => {
-      if (e.target === this.dialog) this.dialog.close();
-    });
+    this.modal = modal(this.dialog);
     document.body.append(this.dialog);
   }
 
@@ -119,8 +114,7 @@ export class SettingsPanel {
 
   open() {
     if (this.dialog.open) return;
-    this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    this.dialog.showModal();
+    this.modal.open();
     this.dialog.querySelector<HTMLInputElement>('input:checked')?.focus();
   }
 }
