@@ -8,8 +8,11 @@ export async function hydrateAll(page: Page) {
     await page.evaluate((top) => window.scrollTo(0, top), y);
     await page.waitForTimeout(50);
   }
-  // hydrated islands grow the page: visit each island still waiting (astro-island drops `ssr` once mounted)
-  for (let i = 0; i < 40 && (await page.locator('astro-island[ssr]').count()) > 0; i++) {
+  // hydrated islands grow the page: visit each island still waiting (astro-island drops `ssr` once mounted).
+  // Figures train as they come into view, so on a loaded 2-core machine hydration can take a while: the
+  // loop is bounded by time, not by a count of visits.
+  const until = Date.now() + 60_000;
+  while (Date.now() < until && (await page.locator('astro-island[ssr]').count()) > 0) {
     // an astro-island is display: contents (no box of its own); client:visible watches its children
     await page.evaluate(() => {
       const island = document.querySelector('astro-island[ssr]');
@@ -18,6 +21,6 @@ export async function hydrateAll(page: Page) {
     await page.waitForTimeout(250);
   }
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 30_000 });
   await page.evaluate(() => window.scrollTo(0, 0));
 }
