@@ -24,7 +24,9 @@ const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modul
 
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
-  site: 'http://127.0.0.1:4321',
+  // the address the book is published at: stable links on /wiki/, "cite this" and sections.json are built
+  // from it, so a deploy sets SITE_URL (npm start serves here, the default)
+  site: process.env.SITE_URL || 'http://127.0.0.1:4321',
   // pagefind writes into dist/; serviceWorker and precompress read the finished dist/: keep them last, in this order
   integrations: [mdx(), svelte(), referencesCheck(), contentSecurityPolicy(), pagefindIndex(), serviceWorker(), precompress()],
   markdown: {
