@@ -22,6 +22,21 @@ import pagefindIndex from './src/integrations/pagefind.mjs';
 // the plain WASM build (src/runtime/ort.ts picks one per worker). Node tests use the node build.
 const ortDist = (/** @type {string} */ f) => fileURLToPath(new URL(`./node_modules/onnxruntime-web/dist/${f}`, import.meta.url));
 
+/**
+ * KaTeX's stylesheet offers each font as woff2, woff and ttf; every browser that runs the book's
+ * figures (WebAssembly, ES modules) reads woff2, so the other two only weigh on every page's CSS.
+ */
+function katexWoff2Only() {
+  return {
+    name: 'learning-dynamics:katex-woff2-only',
+    enforce: /** @type {const} */ ('pre'),
+    transform(/** @type {string} */ code, /** @type {string} */ id) {
+      if (!/katex(\.min)?\.css($|\?)/.test(id)) return null;
+      return { code: code.replace(/,\s*url\([^)]*\.(?:woff|ttf)\)\s*format\(["'](?:woff|truetype)["']\)/g, ''), map: null };
+    },
+  };
+}
+
 // Cross-origin isolation lets onnxruntime-web use WebAssembly threads (SharedArrayBuffer).
 export default defineConfig({
   // the address the book is published at: stable links on /wiki/, "cite this" and sections.json are built
@@ -37,6 +52,7 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1', headers: isolationHeaders },
   vite: {
+    plugins: [katexWoff2Only()],
     server: { headers: isolationHeaders },
     preview: { headers: isolationHeaders },
     resolve: {
