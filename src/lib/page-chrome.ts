@@ -1,12 +1,12 @@
 /** Page-wide behaviour: theme toggle, reading progress, copy-link controls, active TOC entry. */
 const THEME_KEY = 'learning-dynamics.theme';
 
-export function toast(text: string) {
+export function toast(text: string, ms = 1800) {
   const el = document.querySelector<HTMLElement>('.toast');
   if (!el) return;
   el.textContent = text;
   el.classList.add('show');
-  setTimeout(() => el.classList.remove('show'), 1800);
+  setTimeout(() => el.classList.remove('show'), ms);
 }
 
 export async function copyText(text: string): Promise<boolean> {

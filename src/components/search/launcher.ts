@@ -3,6 +3,7 @@
  * dialog itself (and Pagefind behind it) loads on the first open, so a chapter's initial JS grows
  * by this file only.
  */
+import { toast } from '../../lib/page-chrome';
 import type { SearchDialog } from './search-dialog';
 
 /** Typing in a field (or an editable region) keeps its `/` and Ctrl+K. */
@@ -19,12 +20,7 @@ async function openSearch() {
     (await dialog).open();
   } catch {
     dialog = null; // the chunk failed to load (offline on a page from cache): say so and let a later press retry
-    const toast = document.querySelector<HTMLElement>('.toast');
-    if (toast) {
-      toast.textContent = 'Search could not load. Check your connection and try again.';
-      toast.classList.add('show');
-      setTimeout(() => toast.classList.remove('show'), 2500);
-    }
+    toast('Search could not load. Check your connection and try again.', 2500);
   }
 }
 
