@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { settingsOf } from '../../src/engine/experiment';
 import { EXPERIMENTS } from '../../src/engine/experiments';
 
@@ -52,6 +52,16 @@ export function desktopBrowser(config: Config): { browser: Browser; ctx: Browser
   beforeAll(async () => {
     s.browser = await launch(config);
     s.ctx = await s.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  });
+  // a test that fails half-way leaves its pages open, and their figures would go on training through
+  // every later test of the file: close whatever a test opened and did not close
+  let before = new Set<unknown>();
+  beforeEach(() => {
+    before = new Set([...(s.browser?.contexts() ?? []), ...(s.ctx?.pages() ?? [])]);
+  });
+  afterEach(async () => {
+    for (const c of s.browser?.contexts() ?? []) if (!before.has(c)) await c.close().catch(() => {});
+    for (const p of s.ctx?.pages() ?? []) if (!before.has(p)) await p.close().catch(() => {});
   });
   afterAll(async () => s.browser?.close());
   return s;

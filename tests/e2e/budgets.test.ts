@@ -93,11 +93,14 @@ for (const theme of ['light', 'dark'] as const) {
         await ctx.addInitScript((t) => {
           try { localStorage.setItem('learning-dynamics.theme', t); } catch { /* the system theme (colorScheme) still applies */ }
         }, theme);
-        const { page } = await openPage(ctx, path);
-        await hydrateAll(page);
-        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toMatch(theme === 'dark' ? /rgb\((\d|[1-7]\d),/ : /rgb\((2[0-4]\d|25[0-5]),/);
-        expect(await seriousA11yViolations(page)).toEqual([]);
-        await ctx.close();
+        try {
+          const { page } = await openPage(ctx, path);
+          await hydrateAll(page);
+          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toMatch(theme === 'dark' ? /rgb\((\d|[1-7]\d),/ : /rgb\((2[0-4]\d|25[0-5]),/);
+          expect(await seriousA11yViolations(page)).toEqual([]);
+        } finally {
+          await ctx.close(); // a page left open would keep training and slow every later test
+        }
       });
     }
   });
@@ -108,11 +111,14 @@ describe('phone', () => {
   for (const path of PAGES) {
     it(`${path} does not scroll sideways at 390 px`, async () => {
       const phone = await s.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-      const { page } = await openPage(phone, path);
-      await hydrateAll(page);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow).toBeLessThanOrEqual(1);
-      await phone.close();
+      try {
+        const { page } = await openPage(phone, path);
+        await hydrateAll(page);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow).toBeLessThanOrEqual(1);
+      } finally {
+        await phone.close();
+      }
     });
   }
 });

@@ -3,6 +3,9 @@ import type { Page } from 'playwright-core';
 
 /** Scroll to the bottom in screen-sized steps so every client:visible island hydrates, then back to the top. */
 export async function hydrateAll(page: Page) {
+  const errors: string[] = []; // an island whose code throws never hydrates: say why when one does not
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   for (let y = 0; y < height; y += 700) {
     await page.evaluate((top) => window.scrollTo(0, top), y);
@@ -21,6 +24,14 @@ export async function hydrateAll(page: Page) {
     await page.waitForTimeout(250);
   }
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 30_000 });
+  const waiting = () => page.evaluate(() => [...document.querySelectorAll('astro-island[ssr]')].map((island) => {
+    const name = (island.getAttribute('component-url') ?? '?').split('/').pop();
+    return `${name} (client:${island.getAttribute('client')}, in #${island.closest('[id]')?.id ?? 'page'})`;
+  }));
+  try {
+    await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 30_000 });
+  } catch {
+    throw new Error(`islands never hydrated: ${(await waiting()).join(', ')}; errors: ${errors.join(' | ') || 'none'}`);
+  }
   await page.evaluate(() => window.scrollTo(0, 0));
 }
