@@ -64,6 +64,31 @@ export function exercisesBySection(body: string): Record<string, string[]> {
   return out;
 }
 
+/**
+ * The option texts of a choice exercise, in order, read from its `options={[ { text: '…', … }, … ]}`
+ * prop in the chapter source (so /progress/ can show a reader's choice in words). [] when it has none.
+ */
+export function choiceOptionTexts(body: string, id: string): string[] {
+  const tag = new RegExp(`<Exercise\\b[^>]*?\\bid="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(body);
+  if (!tag) return [];
+  const start = body.indexOf('options={[', tag.index);
+  const tagEnd = body.indexOf('>', tag.index + tag[0].length);
+  if (start < 0 || (tagEnd >= 0 && tagEnd < start)) return []; // that was a later exercise's options
+  // walk to the matching ']' (brackets inside quoted strings do not count)
+  let depth = 0;
+  let end = -1;
+  for (let i = start + 'options={'.length; i < body.length && end < 0; i++) {
+    const c = body[i];
+    if (c === "'" || c === '"' || c === '`') {
+      for (i++; i < body.length && body[i] !== c; i++) if (body[i] === '\\') i++;
+    } else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) end = i;
+  }
+  if (end < 0) return [];
+  const src = body.slice(start, end);
+  return [...src.matchAll(/\btext:\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g)].map((m) => m[2].replace(/\\(.)/g, '$1'));
+}
+
 /** URL slug of a chapter file: "01-algorithm-search.mdx" → "algorithm-search". */
 export function chapterSlug(fileId: string): string {
   return fileId.replace(/\.mdx?$/, '').replace(/^\d+-/, '');

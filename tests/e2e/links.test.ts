@@ -139,7 +139,7 @@ describe('wiki tools in the page', () => {
     await page.goto(url('/progress/'));
     const row = page.locator('[data-progress-exercise="ch1-alignment-analogy"]');
     await expect.poll(() => row.getAttribute('data-mark')).toBe('done');
-    expect(await row.textContent()).toMatch(/✓ done.*Your answer: .*Option \d/s);
+    expect(await row.textContent()).toMatch(/✓ done.*Your answer: .*Add training episodes in which the two goals disagree\./s); // the option in words, not its number
     expect(await page.locator('[data-progress-exercise="ch1-mnli-range"]').getAttribute('data-mark')).toBe('none');
     expect(await row.locator('a').getAttribute('href')).toBe('/chapters/algorithm-search/#exercise-ch1-alignment-analogy');
     await expect.poll(() => page.locator('.book-progress .summary').textContent()).toMatch(/^1 of \d+ exercises done/);

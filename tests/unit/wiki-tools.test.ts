@@ -14,7 +14,7 @@ import { EXPERIMENTS } from '../../src/engine/experiments';
 import { answerText, tally } from '../../src/lib/book-progress';
 import { buildInfo } from '../../src/lib/build-info';
 import { changeErrors, chapterChangelog, lastChangeBySection, lastChanged, parseGitLog } from '../../src/lib/changelog';
-import { sectionsOf } from '../../src/lib/chapters';
+import { choiceOptionTexts, exerciseIdsOf, sectionsOf } from '../../src/lib/chapters';
 import { COMPONENT_WIDGETS, WIDGET_TABLES } from '../../src/lib/figure-registry';
 import { componentWidgetIds, defaultsLink, figuresOf, presetErrors, presetLink, type Preset } from '../../src/lib/figures';
 import { decodeConfig } from '../../src/lib/permalink';
@@ -178,10 +178,42 @@ describe('build information and saved answers', () => {
     const rec = { chapter: 'c', attempts: 1, correct: false, updated: '' };
     expect(answerText('choice', undefined)).toBeNull();
     expect(answerText('choice', { ...rec, answer: 2 })).toBe('Option 3');
+    expect(answerText('choice', { ...rec, answer: 1, saved: { choice: 1 } }, ['no', 'yes'])).toBe('yes');
     expect(answerText('numeric', { ...rec, answer: 1.2, saved: { typed: '1,2 pp' } })).toBe('1,2 pp');
     expect(answerText('predict', { ...rec, saved: { prediction: { value: 0.4, typed: '0.4', settings: {}, committed: '', actual: 0.38 } } })).toBe('Predicted 0.4; the run gave 0.38');
     expect(answerText('predict', { ...rec, saved: { prediction: { value: 0.4, typed: '', settings: {}, committed: '' } } })).toBe('Predicted 0.4 (not yet run)');
     expect(tally(['done', 'attempted', 'none', 'done'])).toEqual({ done: 2, attempted: 1, total: 4 });
+  });
+});
+
+describe("a choice exercise's options, read from the chapter source", () => {
+  it('reads each text in order, past brackets and quotes inside the strings, and never a later exercise\'s', () => {
+    const body = [
+      '<Exercise id="n" kind="numeric" answer={2}>How many?</Exercise>',
+      "<Exercise id=\"c\" kind=\"choice\" options={[",
+      "  { text: 'It\\'s [1, 2]', why: 'a ] here' },",
+      "  { text: \"b > a\", correct: true, why: 'x' },",
+      ']}>Which?</Exercise>',
+    ].join('\n');
+    expect(choiceOptionTexts(body, 'c')).toEqual(["It's [1, 2]", 'b > a']);
+    expect(choiceOptionTexts(body, 'n')).toEqual([]);
+    expect(choiceOptionTexts(body, 'missing')).toEqual([]);
+  });
+
+  it('finds two or more options for every choice exercise in the book', () => {
+    const dir = new URL('../../content/chapters/', import.meta.url);
+    let seen = 0;
+    for (const f of readdirSync(dir)) {
+      const body = readFileSync(new URL(f, dir), 'utf8');
+      for (const id of exerciseIdsOf(body)) {
+        if (!new RegExp(`<Exercise\\b[^>]*?\\bid="${id}"[^>]*?\\bkind="choice"`).test(body)) continue;
+        const texts = choiceOptionTexts(body, id);
+        expect(texts.length, id).toBeGreaterThanOrEqual(2);
+        for (const t of texts) expect(t.length, id).toBeGreaterThan(10);
+        seen++;
+      }
+    }
+    expect(seen).toBe(14);
   });
 });
 
