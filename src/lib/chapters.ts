@@ -64,16 +64,25 @@ export function exercisesBySection(body: string): Record<string, string[]> {
   return out;
 }
 
+/** The opening tag of <Exercise id="…"> up to its first '>': where it starts, and its plain attributes. */
+function exerciseTag(body: string, id: string): RegExpExecArray | null {
+  return new RegExp(`<Exercise\\b[^>]*?\\bid="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*`).exec(body);
+}
+
+/** An exercise's `kind` attribute ('choice', 'numeric', 'predict'), or undefined when it has none. */
+export function exerciseKind(body: string, id: string): string | undefined {
+  return /\bkind="(\w+)"/.exec(exerciseTag(body, id)?.[0] ?? '')?.[1];
+}
+
 /**
  * The option texts of a choice exercise, in order, read from its `options={[ { text: '…', … }, … ]}`
  * prop in the chapter source (so /progress/ can show a reader's choice in words). [] when it has none.
  */
 export function choiceOptionTexts(body: string, id: string): string[] {
-  const tag = new RegExp(`<Exercise\\b[^>]*?\\bid="${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(body);
+  const tag = exerciseTag(body, id);
   if (!tag) return [];
   const start = body.indexOf('options={[', tag.index);
-  const tagEnd = body.indexOf('>', tag.index + tag[0].length);
-  if (start < 0 || (tagEnd >= 0 && tagEnd < start)) return []; // that was a later exercise's options
+  if (start < 0 || start > tag.index + tag[0].length) return []; // not in this tag: a later exercise's
   // walk to the matching ']' (brackets inside quoted strings do not count)
   let depth = 0;
   let end = -1;
@@ -85,8 +94,7 @@ export function choiceOptionTexts(body: string, id: string): string[] {
     else if (c === ']' && --depth === 0) end = i;
   }
   if (end < 0) return [];
-  const src = body.slice(start, end);
-  return [...src.matchAll(/\btext:\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g)].map((m) => m[2].replace(/\\(.)/g, '$1'));
+  return [...body.slice(start, end).matchAll(/\btext:\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g)].map((m) => m[2].replace(/\\(.)/g, '$1'));
 }
 
 /** URL slug of a chapter file: "01-algorithm-search.mdx" → "algorithm-search". */

@@ -24,14 +24,14 @@ export async function hydrateAll(page: Page) {
     await page.waitForTimeout(250);
   }
   await page.waitForLoadState('networkidle');
-  const waiting = () => page.evaluate(() => [...document.querySelectorAll('astro-island[ssr]')].map((island) => {
-    const name = (island.getAttribute('component-url') ?? '?').split('/').pop();
-    return `${name} (client:${island.getAttribute('client')}, in #${island.closest('[id]')?.id ?? 'page'})`;
-  }));
   try {
     await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 30_000 });
   } catch {
-    throw new Error(`islands never hydrated: ${(await waiting()).join(', ')}; errors: ${errors.join(' | ') || 'none'}`);
+    const waiting = await page.evaluate(() => [...document.querySelectorAll('astro-island[ssr]')].map((island) => {
+      const name = (island.getAttribute('component-url') ?? '?').split('/').pop();
+      return `${name} (client:${island.getAttribute('client')}, in #${island.closest('[id]')?.id ?? 'page'})`;
+    }));
+    throw new Error(`islands never hydrated: ${waiting.join(', ')}; errors: ${errors.join(' | ') || 'none'}`);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 }

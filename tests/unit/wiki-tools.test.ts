@@ -14,7 +14,7 @@ import { EXPERIMENTS } from '../../src/engine/experiments';
 import { answerText, tally } from '../../src/lib/book-progress';
 import { buildInfo } from '../../src/lib/build-info';
 import { changeErrors, chapterChangelog, lastChangeBySection, lastChanged, parseGitLog } from '../../src/lib/changelog';
-import { choiceOptionTexts, exerciseIdsOf, sectionsOf } from '../../src/lib/chapters';
+import { choiceOptionTexts, exerciseIdsOf, exerciseKind, sectionsOf } from '../../src/lib/chapters';
 import { COMPONENT_WIDGETS, WIDGET_TABLES } from '../../src/lib/figure-registry';
 import { componentWidgetIds, defaultsLink, figuresOf, presetErrors, presetLink, type Preset } from '../../src/lib/figures';
 import { decodeConfig } from '../../src/lib/permalink';
@@ -198,6 +198,7 @@ describe("a choice exercise's options, read from the chapter source", () => {
     expect(choiceOptionTexts(body, 'c')).toEqual(["It's [1, 2]", 'b > a']);
     expect(choiceOptionTexts(body, 'n')).toEqual([]);
     expect(choiceOptionTexts(body, 'missing')).toEqual([]);
+    expect([exerciseKind(body, 'c'), exerciseKind(body, 'n'), exerciseKind(body, 'missing')]).toEqual(['choice', 'numeric', undefined]);
   });
 
   it('finds two or more options for every choice exercise in the book', () => {
@@ -206,7 +207,7 @@ describe("a choice exercise's options, read from the chapter source", () => {
     for (const f of readdirSync(dir)) {
       const body = readFileSync(new URL(f, dir), 'utf8');
       for (const id of exerciseIdsOf(body)) {
-        if (!new RegExp(`<Exercise\\b[^>]*?\\bid="${id}"[^>]*?\\bkind="choice"`).test(body)) continue;
+        if (exerciseKind(body, id) !== 'choice') continue;
         const texts = choiceOptionTexts(body, id);
         expect(texts.length, id).toBeGreaterThanOrEqual(2);
         for (const t of texts) expect(t.length, id).toBeGreaterThan(10);
