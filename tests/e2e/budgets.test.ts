@@ -13,7 +13,7 @@ import { check } from 'linkinator';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../scripts/serve.mjs';
-import { builtPages, desktopBrowser, openPage, seriousA11yViolations, url } from './browser';
+import { builtPages, desktopBrowser, launch, openPage, seriousA11yViolations, url } from './browser';
 import { hydrateAll } from './hydrate';
 
 const PAGES = builtPages();
@@ -86,10 +86,11 @@ describe('links', () => {
 
 for (const theme of ['light', 'dark'] as const) {
   describe(`accessibility (${theme})`, () => {
-    const s = desktopBrowser('wasm');
     for (const path of PAGES) {
       it(`${path} has no serious or critical axe violation in the ${theme} theme`, async () => {
-        const ctx = await s.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
+        // a browser of its own: after many figure pages one shared browser was seen to stop hydrating islands
+        const browser = await launch('wasm');
+        const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
         await ctx.addInitScript((t) => {
           try { localStorage.setItem('learning-dynamics.theme', t); } catch { /* the system theme (colorScheme) still applies */ }
         }, theme);
@@ -99,7 +100,7 @@ for (const theme of ['light', 'dark'] as const) {
           expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toMatch(theme === 'dark' ? /rgb\((\d|[1-7]\d),/ : /rgb\((2[0-4]\d|25[0-5]),/);
           expect(await seriousA11yViolations(page)).toEqual([]);
         } finally {
-          await ctx.close(); // a page left open would keep training and slow every later test
+          await browser.close();
         }
       });
     }

@@ -25,13 +25,20 @@ export async function hydrateAll(page: Page) {
   }
   await page.waitForLoadState('networkidle');
   try {
-    await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 30_000 });
+    // polled by a timer: the default polls on animation frames, which a page that stopped rendering never has
+    await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, null, { timeout: 30_000, polling: 250 });
   } catch {
+    // islands that stop hydrating with no error and an idle network point at a page that stopped
+    // rendering (IntersectionObserver runs with frames): say whether it still draws frames
+    const rendering = await page.evaluate(() => new Promise<string>((done) => {
+      const t = setTimeout(() => done(`no animation frame in 2 s, visibility ${document.visibilityState}`), 2000);
+      requestAnimationFrame(() => { clearTimeout(t); done(`frames drawn, visibility ${document.visibilityState}`); });
+    }));
     const waiting = await page.evaluate(() => [...document.querySelectorAll('astro-island[ssr]')].map((island) => {
       const name = (island.getAttribute('component-url') ?? '?').split('/').pop();
       return `${name} (client:${island.getAttribute('client')}, in #${island.closest('[id]')?.id ?? 'page'})`;
     }));
-    throw new Error(`islands never hydrated: ${waiting.join(', ')}; errors: ${errors.join(' | ') || 'none'}`);
+    throw new Error(`islands never hydrated: ${waiting.join(', ')}; errors: ${errors.join(' | ') || 'none'}; ${rendering}`);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 }
