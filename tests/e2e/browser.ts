@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { settingsOf } from '../../src/engine/experiment';
 import { EXPERIMENTS } from '../../src/engine/experiments';
@@ -65,6 +65,21 @@ export function desktopBrowser(config: Config): { browser: Browser; ctx: Browser
   });
   afterAll(async () => s.browser?.close());
   return s;
+}
+
+/**
+ * Run `use` in a context of a browser launched for it alone, closed after. For the checks that
+ * hydrate every island of a page (budgets, axe, phone, CSP): one browser shared across many figure
+ * pages was seen, in about one CI run in three, to stop hydrating a later page's islands with no
+ * error, and a fresh browser carries nothing over from an earlier page.
+ */
+export async function inOwnBrowser<T>(config: Config, options: BrowserContextOptions, use: (ctx: BrowserContext) => Promise<T>): Promise<T> {
+  const browser = await launch(config);
+  try {
+    return await use(await browser.newContext(options));
+  } finally {
+    await browser.close();
+  }
 }
 
 export function url(path: string): string {

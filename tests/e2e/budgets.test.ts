@@ -10,22 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { check } from 'linkinator';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../scripts/serve.mjs';
-import { builtPages, desktopBrowser, launch, openPage, seriousA11yViolations, url } from './browser';
+import { builtPages, inOwnBrowser, openPage, seriousA11yViolations, url } from './browser';
 import { hydrateAll } from './hydrate';
 
 const PAGES = builtPages();
 const JS_BUDGET = 200 * 1024; // gzip, a chapter page's own code (not onnxruntime, not the training worker)
 const CSS_BUDGET = 50 * 1024; // raw bytes: every stylesheet and <style> a page loads
 
+const DESKTOP = { viewport: { width: 1280, height: 900 } };
+
 describe('budgets', () => {
-  const s = desktopBrowser('wasm');
   for (const path of PAGES) {
     const chapter = path.startsWith('/chapters/');
-    it(`${path}: CSS ≤ 50 kB${chapter ? ', own JavaScript ≤ 200 kB gzip' : ''}`, async () => {
-      const page = await s.ctx.newPage();
+    it(`${path}: CSS ≤ 50 kB${chapter ? ', own JavaScript ≤ 200 kB gzip' : ''}`, () => inOwnBrowser('wasm', DESKTOP, async (ctx) => {
+      const page = await ctx.newPage();
       const scripts = new Set<string>();
       const sheets = new Set<string>();
       page.on('response', (r) => {
@@ -48,8 +48,7 @@ describe('budgets', () => {
         expect(own.length).toBeGreaterThan(0);
         expect(js).toBeLessThan(JS_BUDGET);
       }
-      await page.close();
-    });
+    }));
   }
 });
 
@@ -87,39 +86,26 @@ describe('links', () => {
 for (const theme of ['light', 'dark'] as const) {
   describe(`accessibility (${theme})`, () => {
     for (const path of PAGES) {
-      it(`${path} has no serious or critical axe violation in the ${theme} theme`, async () => {
-        // a browser of its own: after many figure pages one shared browser was seen to stop hydrating islands
-        const browser = await launch('wasm');
-        const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
+      it(`${path} has no serious or critical axe violation in the ${theme} theme`, () => inOwnBrowser('wasm', { ...DESKTOP, colorScheme: theme }, async (ctx) => {
         await ctx.addInitScript((t) => {
           try { localStorage.setItem('learning-dynamics.theme', t); } catch { /* the system theme (colorScheme) still applies */ }
         }, theme);
-        try {
-          const { page } = await openPage(ctx, path);
-          await hydrateAll(page);
-          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toMatch(theme === 'dark' ? /rgb\((\d|[1-7]\d),/ : /rgb\((2[0-4]\d|25[0-5]),/);
-          expect(await seriousA11yViolations(page)).toEqual([]);
-        } finally {
-          await browser.close();
-        }
-      });
+        const { page } = await openPage(ctx, path);
+        await hydrateAll(page);
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toMatch(theme === 'dark' ? /rgb\((\d|[1-7]\d),/ : /rgb\((2[0-4]\d|25[0-5]),/);
+        expect(await seriousA11yViolations(page)).toEqual([]);
+      }));
     }
   });
 }
 
 describe('phone', () => {
-  const s = desktopBrowser('wasm');
   for (const path of PAGES) {
-    it(`${path} does not scroll sideways at 390 px`, async () => {
-      const phone = await s.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-      try {
-        const { page } = await openPage(phone, path);
-        await hydrateAll(page);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect(overflow).toBeLessThanOrEqual(1);
-      } finally {
-        await phone.close();
-      }
-    });
+    it(`${path} does not scroll sideways at 390 px`, () => inOwnBrowser('wasm', { viewport: { width: 390, height: 844 }, isMobile: true }, async (ctx) => {
+      const { page } = await openPage(ctx, path);
+      await hydrateAll(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+    }));
   }
 });

@@ -1,11 +1,16 @@
 /** Bring every island of a page to life before measuring it. */
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 
 /** Scroll to the bottom in screen-sized steps so every client:visible island hydrates, then back to the top. */
 export async function hydrateAll(page: Page) {
   const errors: string[] = []; // an island whose code throws never hydrates: say why when one does not
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // an island waits on its module: a request that never ends would hold it with no error
+  const pending = new Set<Request>();
+  page.on('request', (r) => pending.add(r));
+  page.on('requestfinished', (r) => pending.delete(r));
+  page.on('requestfailed', (r) => pending.delete(r));
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   for (let y = 0; y < height; y += 700) {
     await page.evaluate((top) => window.scrollTo(0, top), y);
@@ -38,7 +43,8 @@ export async function hydrateAll(page: Page) {
       const name = (island.getAttribute('component-url') ?? '?').split('/').pop();
       return `${name} (client:${island.getAttribute('client')}, in #${island.closest('[id]')?.id ?? 'page'})`;
     }));
-    throw new Error(`islands never hydrated: ${waiting.join(', ')}; errors: ${errors.join(' | ') || 'none'}; ${rendering}`);
+    const open = [...pending].map((r) => new URL(r.url()).pathname);
+    throw new Error(`islands never hydrated: ${waiting.join(', ')}; errors: ${errors.join(' | ') || 'none'}; ${rendering}; requests still open: ${open.join(', ') || 'none'}`);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
 }

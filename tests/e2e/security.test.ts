@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { builtPages, CONFIGS, desktopBrowser, smallQuery, url, widgetsOn } from './browser';
+import { builtPages, CONFIGS, desktopBrowser, inOwnBrowser, smallQuery, url, widgetsOn } from './browser';
 import { hydrateAll } from './hydrate';
 import { inlineScripts, scriptHashes } from '../../src/lib/csp.mjs';
 
@@ -43,17 +43,15 @@ function expectPolicy(r: Response) {
 }
 
 describe('content security policy', () => {
-  const s = desktopBrowser('wasm');
   for (const path of PAGES) {
-    it(`${path} runs under its policy with no violation`, async () => {
-      const { page, violations, responses } = await watchedPage(s.ctx);
+    it(`${path} runs under its policy with no violation`, () => inOwnBrowser('wasm', { viewport: { width: 1280, height: 900 } }, async (ctx) => {
+      const { page, violations, responses } = await watchedPage(ctx);
       const res = await page.goto(url(path), { waitUntil: 'load' });
       expectPolicy(res!);
       await hydrateAll(page);
       for (const r of responses.filter((x) => x.url().startsWith(url('/')))) expectPolicy(r);
       expect(await violations()).toEqual([]);
-      await page.close();
-    });
+    }));
   }
 });
 
