@@ -11,6 +11,9 @@ import { EXPERIMENTS } from '../../src/engine/experiments';
 export type Config = 'webgpu' | 'wasm';
 export const CONFIGS: Config[] = ['webgpu', 'wasm'];
 
+/** The desktop size every desktop check opens its pages at. */
+export const DESKTOP = { viewport: { width: 1280, height: 900 } };
+
 const COMMON = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
@@ -40,7 +43,7 @@ export async function launch(config: Config): Promise<Browser> {
  */
 export async function launchWithProfile(config: Config): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'ld-profile-'));
-  return chromium.launchPersistentContext(dir, { executablePath: inject('chromium'), headless: true, args: argsFor(config), viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  return chromium.launchPersistentContext(dir, { executablePath: inject('chromium'), headless: true, args: argsFor(config), ...DESKTOP, serviceWorkers: 'block' });
 }
 
 /**
@@ -51,7 +54,7 @@ export function desktopBrowser(config: Config): { browser: Browser; ctx: Browser
   const s = {} as { browser: Browser; ctx: BrowserContext };
   beforeAll(async () => {
     s.browser = await launch(config);
-    s.ctx = await s.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    s.ctx = await s.browser.newContext(DESKTOP);
   });
   // a test that fails half-way leaves its pages open, and their figures would go on training through
   // every later test of the file: close whatever a test opened and did not close

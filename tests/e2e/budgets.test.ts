@@ -12,14 +12,12 @@ import { gzipSync } from 'node:zlib';
 import { check } from 'linkinator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../scripts/serve.mjs';
-import { builtPages, inOwnBrowser, openPage, seriousA11yViolations, url } from './browser';
+import { builtPages, DESKTOP, inOwnBrowser, openPage, seriousA11yViolations, url } from './browser';
 import { hydrateAll } from './hydrate';
 
 const PAGES = builtPages();
 const JS_BUDGET = 200 * 1024; // gzip, a chapter page's own code (not onnxruntime, not the training worker)
 const CSS_BUDGET = 50 * 1024; // raw bytes: every stylesheet and <style> a page loads
-
-const DESKTOP = { viewport: { width: 1280, height: 900 } };
 
 describe('budgets', () => {
   for (const path of PAGES) {

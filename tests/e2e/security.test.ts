@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { builtPages, CONFIGS, desktopBrowser, inOwnBrowser, smallQuery, url, widgetsOn } from './browser';
+import { builtPages, CONFIGS, DESKTOP, desktopBrowser, inOwnBrowser, smallQuery, url, widgetsOn } from './browser';
 import { hydrateAll } from './hydrate';
 import { inlineScripts, scriptHashes } from '../../src/lib/csp.mjs';
 
@@ -44,7 +44,7 @@ function expectPolicy(r: Response) {
 
 describe('content security policy', () => {
   for (const path of PAGES) {
-    it(`${path} runs under its policy with no violation`, () => inOwnBrowser('wasm', { viewport: { width: 1280, height: 900 } }, async (ctx) => {
+    it(`${path} runs under its policy with no violation`, () => inOwnBrowser('wasm', DESKTOP, async (ctx) => {
       const { page, violations, responses } = await watchedPage(ctx);
       const res = await page.goto(url(path), { waitUntil: 'load' });
       expectPolicy(res!);
